@@ -1,0 +1,100 @@
+// Loads and validates the YAML config. A bad file stops start-up with one line per problem that
+// names the key, the value, what is allowed, and where to look.
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parseDocument } from 'yaml';
+import { ConfigSchema, type GatewayConfig } from '../../config/schema.js';
+import { fromRoot } from '../paths.js';
+
+export class ConfigError extends Error {
+  constructor(readonly file: string, readonly problems: string[]) {
+    super(`${file}: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEMO_CONFIG_FILE = fromRoot('config', 'demo.yaml');
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
+const validate = ajv.compile<GatewayConfig>(ConfigSchema);
+
+function keyOf(error: ErrorObject): string {
+  const path = error.instancePath.split('/').slice(1).join('.');
+  if (error.keyword === 'additionalProperties') {
+    const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+    return path ? `${path}.${extra}` : extra;
+  }
+  if (error.keyword === 'required') {
+    const missing = String((error.params as { missingProperty: string }).missingProperty);
+    return path ? `${path}.${missing}` : missing;
+  }
+  return path || '(top level)';
+}
+
+function valueAt(data: unknown, instancePath: string): unknown {
+  let node = data;
+  for (const part of instancePath.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+function allowed(error: ErrorObject, schemaDescription: string | undefined): string {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': return 'unknown key: remove it or check its spelling (oqsgw config schema lists every key)';
+    case 'anyOf': return 'allowed: one of the listed choices';
+    case 'const': return `allowed: ${JSON.stringify(p.allowedValue)}`;
+    case 'enum': return `allowed: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    default: return `${error.message ?? 'invalid'}${schemaDescription ? ` (${schemaDescription})` : ''}`;
+  }
+}
+
+/** Literal unions fail as anyOf with one error per branch; report the choices once. */
+function summarise(errors: ErrorObject[], data: unknown): string[] {
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    const list = byPath.get(e.instancePath + '|' + keyOf(e)) ?? [];
+    list.push(e);
+    byPath.set(e.instancePath + '|' + keyOf(e), list);
+  }
+  const lines: string[] = [];
+  for (const list of byPath.values()) {
+    const first = list[0]!;
+    const key = keyOf(first);
+    const value = first.keyword === 'additionalProperties' || first.keyword === 'required' ? undefined : valueAt(data, first.instancePath);
+    const consts = list.filter((e) => e.keyword === 'const').map((e) => JSON.stringify((e.params as { allowedValue: unknown }).allowedValue));
+    const root = list.find((e) => e.keyword !== 'const' && e.keyword !== 'anyOf') ?? first;
+    const description = (root.parentSchema as { description?: string } | undefined)?.description;
+    const rule = consts.length > 0 ? `allowed: ${consts.join(', ')}` : allowed(root, description);
+    lines.push(value === undefined ? `${key}: ${rule}` : `${key}: ${JSON.stringify(value)} is not valid; ${rule}`);
+  }
+  return lines;
+}
+
+/** Validates a parsed object (defaults are filled in place). */
+export function validateConfig(data: unknown, file = '(config)'): GatewayConfig {
+  const input = data ?? {};
+  if (typeof input !== 'object' || Array.isArray(input)) throw new ConfigError(file, ['the file must hold a YAML mapping of keys']);
+  if (!validate(input)) throw new ConfigError(file, summarise(validate.errors ?? [], input));
+  return input;
+}
+
+export function parseConfig(text: string, file = '(config)'): GatewayConfig {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(file, doc.errors.map((e) => `YAML syntax at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`));
+  }
+  return validateConfig(doc.toJS(), file);
+}
+
+export function loadConfig(file: string): GatewayConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, [`cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+  }
+  return parseConfig(text, file);
+}

@@ -1,0 +1,23 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+export const MqttConfigSchema = Type.Object(
+  {
+    url: Type.String({
+      default: '',
+      description: "Broker URL (mqtt://, mqtts://). Empty: start an embedded broker on 127.0.0.1 (demo only)",
+    }),
+    embeddedPort: Type.Integer({ minimum: 0, maximum: 65535, default: 1883, description: 'Port of the embedded broker (0: any free port)' }),
+    baseTopic: Type.String({ pattern: '^[^#+]+$', default: 'oqs/{gatewayId}', description: 'Base topic; {gatewayId} is replaced' }),
+    username: Type.String({ default: '', description: 'Broker user name (empty: none)' }),
+    password: Type.String({ default: '', description: 'Broker password (empty: none)' }),
+    ca: Type.String({ default: '', description: 'PEM file of the broker CA (mqtts)' }),
+    cert: Type.String({ default: '', description: 'PEM file of our client certificate (mqtts, optional)' }),
+    key: Type.String({ default: '', description: 'PEM file of our client key (mqtts, optional)' }),
+    allowPlaintextPatientData: Type.Boolean({
+      default: false,
+      description: 'Allow patient data over plain mqtt:// to a broker that is not on loopback. Leave false unless the network is otherwise protected',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+export type MqttConfig = Static<typeof MqttConfigSchema>;

@@ -1,0 +1,39 @@
+// The reader panel's interface: the screen and keys the patient uses. The serial driver and the
+// simulator implement it; the core only says what to show and asks for answers.
+import type { EventEmitter } from 'node:events';
+import type { ConsentItem, Consents } from '../../daemon/domain/consent.js';
+import type { FaceGuidance } from '../face/face-matcher.js';
+import type { PinDigits } from '../card/card-reader.js';
+import type { ResultCode } from '../../daemon/result-codes.js';
+
+export type Screen =
+  | { readonly kind: 'welcome' }
+  | { readonly kind: 'reading-card' }
+  | { readonly kind: 'look-at-camera'; readonly guidance?: FaceGuidance }
+  | { readonly kind: 'please-wait' }
+  | { readonly kind: 'done' }
+  /** Something the patient must take to the desk; the panel words it from the code. */
+  | { readonly kind: 'see-desk'; readonly code: ResultCode; readonly triesLeft?: number };
+
+export type IdentityChoice = 'face' | 'pin';
+
+export type PinEntry = { readonly kind: 'pin'; readonly digits: PinDigits } | { readonly kind: 'cancel' };
+
+export type ConsentAnswer = { readonly kind: 'answered'; readonly consents: Consents } | { readonly kind: 'cancel' };
+
+export interface ReaderPanelEvents {
+  /** The link to the panel came up or went down (cable pulled, device gone). */
+  link: [{ readonly up: boolean; readonly detail: string }];
+}
+
+export interface ReaderPanel extends EventEmitter<ReaderPanelEvents> {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  show(screen: Screen): Promise<void>;
+  /** Which identity method the patient picks; resolves 'face' where the reader does not ask. */
+  askIdentityMethod(choices: readonly IdentityChoice[], signal: AbortSignal): Promise<IdentityChoice>;
+  /** The PIN pad; tries left are shown to the patient. */
+  askPin(triesLeft: number, signal: AbortSignal): Promise<PinEntry>;
+  askConsent(items: readonly ConsentItem[], signal: AbortSignal): Promise<ConsentAnswer>;
+  health(): { readonly ok: boolean; readonly detail: string };
+}
