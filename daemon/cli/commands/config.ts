@@ -1,0 +1,26 @@
+// `oqsgw config check FILE` and `oqsgw config schema`.
+import type { Command } from 'commander';
+import { ConfigSchema } from '../../../config/schema.js';
+import { ConfigError, loadConfig } from '../../config/load.js';
+
+export function registerConfigCommands(program: Command): void {
+  const config = program.command('config').description('Check a config file or print the config schema');
+  config
+    .command('check')
+    .argument('<file>', 'YAML config file')
+    .description('Validate a config file; prints each problem with the key, the value and what is allowed')
+    .action((file: string) => {
+      try {
+        loadConfig(file);
+        console.log(`${file}: OK`);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        for (const problem of error.problems) console.error(`${file}: ${problem}`);
+        process.exitCode = 2;
+      }
+    });
+  config
+    .command('schema')
+    .description('Print the JSON Schema of the config file (every key, its default and meaning)')
+    .action(() => console.log(JSON.stringify(ConfigSchema, null, 2)));
+}
