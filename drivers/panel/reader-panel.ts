@@ -21,11 +21,18 @@ export type PinEntry = { readonly kind: 'pin'; readonly digits: PinDigits } | { 
 
 export type ConsentAnswer = { readonly kind: 'answered'; readonly consents: Consents } | { readonly kind: 'cancel' };
 
+/** 保険証利用登録: the patient's answer when asked to register the card for insurance use now. */
+export type RegistrationAnswer = { readonly kind: 'register' } | { readonly kind: 'decline' } | { readonly kind: 'cancel' };
+
 export interface ReaderPanelEvents {
   /** The link to the panel came up or went down (cable pulled, device gone). */
   link: [{ readonly up: boolean; readonly detail: string }];
+  /** Staff pressed the assist key: they help the patient in front of the reader (card stays on it). */
+  assist: [{ readonly active: boolean }];
 }
 
+/** Every ask rejects with `signal.reason` when its signal aborts (the screen is taken down), and
+ * with GatewayError PANEL_DOWN when the link is down; show() also throws PANEL_DOWN then. */
 export interface ReaderPanel extends EventEmitter<ReaderPanelEvents> {
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -35,5 +42,10 @@ export interface ReaderPanel extends EventEmitter<ReaderPanelEvents> {
   /** The PIN pad; tries left are shown to the patient. */
   askPin(triesLeft: number, signal: AbortSignal): Promise<PinEntry>;
   askConsent(items: readonly ConsentItem[], signal: AbortSignal): Promise<ConsentAnswer>;
+  /** Asked when the service reports the card not registered for insurance use (保険証利用登録). */
+  askRegistration(signal: AbortSignal): Promise<RegistrationAnswer>;
+  /** True while staff assist at the reader; cleared when the panel shows 'welcome' (next patient).
+   * The flow records it on the check-in. */
+  readonly assisted: boolean;
   health(): { readonly ok: boolean; readonly detail: string };
 }

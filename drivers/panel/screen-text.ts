@@ -1,0 +1,80 @@
+// What the panel shows the patient, in Japanese with an English fallback. The gateway words every
+// screen here and sends the text, so a panel (or the simulator) needs no text tables of its own.
+// Outcome texts come from the one list in daemon/result-codes.ts; nothing here repeats them.
+import type { ConsentItem } from '../../daemon/domain/consent.js';
+import type { FaceGuidance } from '../face/face-matcher.js';
+import { RESULT_CODES } from '../../daemon/result-codes.js';
+import type { IdentityChoice, Screen } from './reader-panel.js';
+
+export interface Text {
+  readonly ja: string;
+  readonly en: string;
+}
+
+/** Fixed screens; 'see-desk' is worded from its result code. */
+export const SCREEN_TEXTS = {
+  welcome: { ja: 'マイナンバーカードを置いてください', en: 'Please place your My Number card' },
+  'reading-card': { ja: 'カードを読み取っています。カードを置いたままお待ちください', en: 'Reading your card. Please leave it on the reader' },
+  'look-at-camera': { ja: 'カメラを見てください', en: 'Please look at the camera' },
+  'please-wait': { ja: 'しばらくお待ちください', en: 'Please wait' },
+  done: { ja: '受付が完了しました。カードをお取りください', en: 'Check-in complete. Please take your card' },
+  'see-desk': { ja: '受付窓口へお越しください', en: 'Please see the desk' },
+} as const satisfies Record<Screen['kind'], Text>;
+
+/** Face guidance while looking at the camera. */
+export const GUIDANCE_TEXTS = {
+  'look-at-camera': { ja: 'カメラの正面を見てください', en: 'Please look straight at the camera' },
+  'come-closer': { ja: 'もう少し近づいてください', en: 'Please come a little closer' },
+  'move-back': { ja: '少し離れてください', en: 'Please step back a little' },
+  'one-person-only': { ja: 'お一人ずつお願いします', en: 'One person at a time, please' },
+  'hold-still': { ja: 'そのままお待ちください', en: 'Please hold still' },
+  'more-light': { ja: '明るい場所でお願いします', en: 'Please move to a brighter spot' },
+} as const satisfies Record<FaceGuidance, Text>;
+
+/** 同意 questions as the seed lists them. */
+export const CONSENT_TEXTS = {
+  drugInfo: { ja: '過去の薬剤情報を医師等に提供することに同意しますか', en: 'Share your past medication information with the doctor?' },
+  checkupInfo: { ja: '過去の特定健診情報を医師等に提供することに同意しますか', en: 'Share your specific health check-up results with the doctor?' },
+  medicalInfo: { ja: '過去の診療情報を医師等に提供することに同意しますか', en: 'Share your past medical treatment information with the doctor?' },
+  limitCertificate: { ja: '限度額適用認定証等の情報を提供することに同意しますか', en: 'Share your limit certificate information (限度額適用認定証)?' },
+  specificDisease: { ja: '特定疾病療養受療証の情報を提供することに同意しますか', en: 'Share your specific disease certificate information?' },
+} as const satisfies Record<ConsentItem, Text>;
+
+export const PROMPT_TEXTS = {
+  identity: { ja: '本人確認の方法を選んでください', en: 'How would you like to confirm your identity?' },
+  pin: { ja: '暗証番号（4桁）を入力してください', en: 'Please enter your 4-digit PIN' },
+  registration: {
+    ja: 'このカードは保険証利用登録がされていません。今すぐ登録しますか',
+    en: 'This card is not registered for insurance use. Register it now?',
+  },
+} as const satisfies Record<string, Text>;
+
+export const CHOICE_TEXTS = {
+  face: { ja: '顔認証', en: 'Face' },
+  pin: { ja: '暗証番号', en: 'PIN' },
+} as const satisfies Record<IdentityChoice, Text>;
+
+export function triesLeftText(triesLeft: number): Text {
+  return { ja: `残り${triesLeft}回`, en: `${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left` };
+}
+
+/** The lines one screen shows: a headline and, where there is one, a detail line. */
+export function screenText(screen: Screen): { readonly title: Text; readonly detail?: Text } {
+  switch (screen.kind) {
+    case 'look-at-camera':
+      return screen.guidance ? { title: SCREEN_TEXTS['look-at-camera'], detail: GUIDANCE_TEXTS[screen.guidance] } : { title: SCREEN_TEXTS['look-at-camera'] };
+    case 'see-desk': {
+      const info = RESULT_CODES[screen.code];
+      const reason = { ja: info.ja, en: info.en };
+      if (screen.triesLeft === undefined) return { title: reason };
+      const tries = triesLeftText(screen.triesLeft);
+      return { title: reason, detail: tries };
+    }
+    default:
+      return { title: SCREEN_TEXTS[screen.kind] };
+  }
+}
+
+export function pick(text: Text, language: 'ja' | 'en'): string {
+  return language === 'ja' ? `${text.ja} / ${text.en}` : `${text.en} / ${text.ja}`;
+}
