@@ -1,0 +1,66 @@
+// The check-in event: what the EHR receives on <base>/checkins (schemas/checkin.v1.schema.json).
+// Patient data appears only when the patient was identified and the service answered.
+import type { Consents } from '../domain/consent.js';
+import type { ReferenceMethod } from '../domain/identity.js';
+import type { EligibilityResult } from '../line/eligibility.js';
+import { RESULT_CODES, type ResultCode } from '../result-codes.js';
+import type { FaceDecision } from '../../drivers/face/face-matcher.js';
+
+export const CHECKIN_SCHEMA = 'oqs.checkin.v1';
+
+export interface CheckinEvent {
+  readonly schema: typeof CHECKIN_SCHEMA;
+  readonly eventId: string;
+  readonly gatewayId: string;
+  readonly readerId: string;
+  readonly time: string;
+  readonly durationMs: number;
+  readonly result: {
+    readonly code: ResultCode;
+    readonly ok: boolean;
+    readonly message: { readonly ja: string; readonly en: string };
+    readonly action: string;
+    readonly triesLeft?: number;
+  };
+  /** How the patient was identified; null when no method succeeded. */
+  readonly method: ReferenceMethod | null;
+  /** Scores only: no image and no descriptor ever leaves the face driver. */
+  readonly face: { readonly decision: FaceDecision; readonly score: number | null; readonly threshold: number } | null;
+  readonly consents: Consents;
+  readonly eligibility: EligibilityResult | null;
+}
+
+export interface CheckinOutcome {
+  readonly code: ResultCode;
+  readonly triesLeft?: number;
+  readonly method: ReferenceMethod | null;
+  readonly face: CheckinEvent['face'];
+  readonly consents: Consents;
+  readonly eligibility: EligibilityResult | null;
+}
+
+export function buildCheckinEvent(
+  outcome: CheckinOutcome,
+  context: { eventId: string; gatewayId: string; readerId: string; startedAt: number; now: number },
+): CheckinEvent {
+  const info = RESULT_CODES[outcome.code];
+  return {
+    schema: CHECKIN_SCHEMA,
+    eventId: context.eventId,
+    gatewayId: context.gatewayId,
+    readerId: context.readerId,
+    time: new Date(context.now).toISOString(),
+    durationMs: Math.max(0, context.now - context.startedAt),
+    result: {
+      code: outcome.code,
+      ok: outcome.code === 'ELIGIBLE',
+      message: { ja: info.ja, en: info.en },
+      action: info.action,
+      ...(outcome.triesLeft !== undefined ? { triesLeft: outcome.triesLeft } : {}),
+    },
+    method: outcome.method,
+    face: outcome.face,
+    consents: outcome.consents,
+    eligibility: outcome.eligibility,
+  };
+}

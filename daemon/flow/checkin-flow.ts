@@ -1,0 +1,175 @@
+// One check-in, card placed to result committed, in the order of DESIGN.md:
+// certificate -> identity (face, PIN, visual) -> consent -> eligibility -> committed -> shown.
+// Every step ends in a result code; nothing here outlives the card (no patient data is kept).
+import { createHash } from 'node:crypto';
+import type { CardSession } from '../../drivers/card/card-reader.js';
+import type { FaceMatcher } from '../../drivers/face/face-matcher.js';
+import type { ReaderPanel } from '../../drivers/panel/reader-panel.js';
+import type { FlowConfig } from '../../config/schema.js';
+import type { Consents } from '../domain/consent.js';
+import type { IdentityMethod } from '../domain/identity.js';
+import type { CardCheckRequest, EligibilityClient, EligibilityResult } from '../line/eligibility.js';
+import type { Logger } from '../log.js';
+import { GatewayError, codeOf, type ResultCode } from '../result-codes.js';
+import type { CheckinEvent, CheckinOutcome } from './checkin-event.js';
+import { step, type StepContext } from './steps.js';
+
+/** Reader states published on <base>/readers/<id>/state (no patient data). */
+export type ReaderState = 'idle' | 'card' | 'face' | 'pin' | 'consent' | 'querying' | 'done' | 'error';
+
+export interface FlowDeps {
+  readonly config: FlowConfig;
+  readonly panel: ReaderPanel;
+  readonly face: FaceMatcher;
+  readonly line: EligibilityClient;
+  readonly logger: Logger;
+  readonly shutdown: AbortSignal;
+  setState(state: ReaderState): void;
+  /** Stores the finished check-in durably (the outbox) and returns it; must not resolve before it is on disk. */
+  commit(outcome: CheckinOutcome, startedAt: number): Promise<CheckinEvent>;
+  /** Staff confirms the patient's face against the card (目視確認); absent where not configured. */
+  confirmVisually?(signal: AbortSignal): Promise<boolean>;
+}
+
+type Identity = { method: IdentityMethod; proof?: CardCheckRequest['proof'] };
+
+class Ended extends Error {
+  constructor(readonly outcome: Partial<CheckinOutcome> & { code: ResultCode }) {
+    super(outcome.code);
+  }
+}
+
+export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<CheckinEvent> {
+  const startedAt = Date.now();
+  const ctx: StepContext = { cardRemoved: session.removed, shutdown: deps.shutdown };
+  const { config, panel } = deps;
+  let face: CheckinOutcome['face'] = null;
+  let consents: Consents = {};
+  let method: IdentityMethod | null = null;
+  let outcome: CheckinOutcome;
+
+  try {
+    deps.setState('card');
+    if (session.kind !== 'mynumber') throw new Ended({ code: 'CARD_UNSUPPORTED' });
+    await panel.show({ kind: 'reading-card' });
+    const certificate = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.readUserAuthCertificate(s));
+
+    const identity = await identify(session, deps, ctx, (f) => (face = f));
+    method = identity.method;
+
+    deps.setState('consent');
+    const answer = await step(ctx, config.consentTimeoutMs, 'CONSENT_TIMEOUT', (s) => panel.askConsent(config.consentItems, s));
+    if (answer.kind === 'cancel') throw new Ended({ code: 'CONSENT_CANCELLED' });
+    consents = answer.consents;
+
+    deps.setState('querying');
+    await panel.show({ kind: 'please-wait' });
+    const request: CardCheckRequest = { certificate, method, consents, ...(identity.proof ? { proof: identity.proof } : {}) };
+    const eligibility = await step(ctx, config.lineTimeoutMs, 'LINE_TIMEOUT', (s) => deps.line.checkByCard(request, s));
+    outcome = { code: eligibilityCode(eligibility), method, face, consents, eligibility };
+  } catch (error) {
+    const ended = error instanceof Ended ? error.outcome : { code: codeOf(error) };
+    if (!(error instanceof Ended) && !(error instanceof GatewayError)) {
+      deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'check-in failed unexpectedly');
+    }
+    // No identity, no eligibility: an ended check-in carries no patient data.
+    outcome = { method, face, consents, eligibility: null, ...ended };
+  }
+
+  const event = await deps.commit(outcome, startedAt);
+  deps.logger.info({ eventId: event.eventId, code: outcome.code, method: outcome.method, ms: event.durationMs }, 'check-in finished');
+  deps.setState(outcome.code === 'ELIGIBLE' ? 'done' : 'error');
+  await panel
+    .show(outcome.code === 'ELIGIBLE' ? { kind: 'done' } : { kind: 'see-desk', code: outcome.code, ...(outcome.triesLeft !== undefined ? { triesLeft: outcome.triesLeft } : {}) })
+    .catch((error: unknown) => deps.logger.warn({ err: String(error) }, 'panel did not show the result'));
+  return event;
+}
+
+function eligibilityCode(result: EligibilityResult): ResultCode {
+  if (!result.registered) return 'NOT_REGISTERED';
+  return result.status === 'valid' ? 'ELIGIBLE' : 'NOT_ELIGIBLE';
+}
+
+async function identify(
+  session: CardSession,
+  deps: FlowDeps,
+  ctx: StepContext,
+  noteFace: (face: CheckinOutcome['face']) => void,
+): Promise<Identity> {
+  const { config, panel } = deps;
+  const offered = config.identityMethods;
+  let methods = [...offered];
+  if (offered.includes('face') && offered.includes('pin')) {
+    const choice = await step(ctx, config.pinTimeoutMs, 'IDENTITY_UNAVAILABLE', (s) => panel.askIdentityMethod(['face', 'pin'], s));
+    if (choice === 'pin') methods = methods.filter((m) => m !== 'face');
+  }
+
+  let last: Ended | null = null;
+  for (const method of methods) {
+    try {
+      if (method === 'face') {
+        const face = await faceMatch(session, deps, ctx);
+        noteFace(face);
+        if (face.decision === 'match') return { method };
+        if (face.decision === 'spoof') throw new Ended({ code: 'FACE_SPOOF' }); // no fallback for a presentation attack
+        last = new Ended({ code: face.decision === 'no-face' ? 'FACE_TIMEOUT' : 'FACE_MISMATCH' });
+      } else if (method === 'pin') {
+        return { method, proof: await pinPath(session, deps, ctx) };
+      } else if (deps.confirmVisually) {
+        const ok = await step(ctx, config.pinTimeoutMs, 'IDENTITY_UNAVAILABLE', (s) => deps.confirmVisually!(s));
+        if (ok) return { method };
+        last = new Ended({ code: 'IDENTITY_UNAVAILABLE' });
+      }
+    } catch (error) {
+      // A camera that fails is not the patient's fault: fall through to the next method.
+      if (error instanceof GatewayError && error.code === 'CAMERA_DOWN') {
+        last = new Ended({ code: 'CAMERA_DOWN' });
+        continue;
+      }
+      throw error;
+    }
+  }
+  throw last ?? new Ended({ code: 'IDENTITY_UNAVAILABLE' });
+}
+
+async function faceMatch(session: CardSession, deps: FlowDeps, ctx: StepContext) {
+  const { config, panel, face } = deps;
+  deps.setState('face');
+  const photo = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.readFacePhoto(s));
+  if (!photo) throw new GatewayError('CAMERA_DOWN', 'No face photo on this card; another method is needed');
+  await panel.show({ kind: 'look-at-camera' });
+  const reference = await step(ctx, config.faceTimeoutMs, 'FACE_TIMEOUT', (s) => face.enrol(photo, s));
+  try {
+    const result = await step(ctx, config.faceTimeoutMs + 1000, 'FACE_TIMEOUT', (s) =>
+      face.match(reference, {
+        timeoutMs: config.faceTimeoutMs,
+        signal: s,
+        onGuidance: (guidance) => void panel.show({ kind: 'look-at-camera', guidance }).catch(() => {}),
+      }),
+    );
+    return { decision: result.decision, score: result.score, threshold: result.threshold };
+  } finally {
+    reference.dispose();
+  }
+}
+
+/** PIN entry and VERIFY, then the card signs the service's challenge (proof of possession). */
+async function pinPath(session: CardSession, deps: FlowDeps, ctx: StepContext): Promise<CardCheckRequest['proof']> {
+  const { config, panel } = deps;
+  deps.setState('pin');
+  let triesLeft = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.pinTriesLeft(s));
+  for (let attempt = 0; ; attempt++) {
+    if (triesLeft <= 0) throw new Ended({ code: 'PIN_LOCKED', triesLeft: 0 });
+    if (attempt >= config.pinAttemptsPerVisit) throw new Ended({ code: 'PIN_WRONG', triesLeft });
+    const entry = await step(ctx, config.pinTimeoutMs, 'PIN_CANCELLED', (s) => panel.askPin(triesLeft, s));
+    if (entry.kind === 'cancel') throw new Ended({ code: 'PIN_CANCELLED' });
+    // One VERIFY per PIN the patient typed (invariant 2); the digits are consumed by the driver.
+    const verdict = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.verifyPin(entry.digits, s));
+    if (verdict.ok) break;
+    triesLeft = verdict.triesLeft;
+  }
+  const challenge = await step(ctx, config.lineTimeoutMs, 'LINE_TIMEOUT', (s) => deps.line.challenge(s));
+  const digest = createHash('sha256').update(challenge, 'utf8').digest();
+  const signature = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.signDigest(digest, s));
+  return { challenge, signature };
+}

@@ -1,0 +1,93 @@
+// The one MQTT client of the daemon: it owns the connection, reconnects, the Last Will, TLS and
+// the refusal to send patient data in clear to a broker off this machine (invariant 5).
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import type { Logger } from '../log.js';
+import type { MqttConfig } from './config.js';
+
+export class BrokerConfigError extends Error {}
+
+const LOOPBACK_NAMES = new Set(['localhost', 'ip6-localhost', 'ip6-loopback']);
+
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (LOOPBACK_NAMES.has(bare.toLowerCase())) return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  if (isIP(bare) === 6) return bare === '::1';
+  return false;
+}
+
+/** Throws when the URL would carry patient data in clear off this machine without consent in config. */
+export function checkBrokerUrl(config: MqttConfig): URL {
+  let url: URL;
+  try {
+    url = new URL(config.url);
+  } catch {
+    throw new BrokerConfigError(`mqtt.url: ${JSON.stringify(config.url)} is not a URL; use mqtt://host:1883 or mqtts://host:8883`);
+  }
+  if (!['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(url.protocol)) {
+    throw new BrokerConfigError(`mqtt.url: scheme ${JSON.stringify(url.protocol)} is not supported; use mqtt:, mqtts:, ws: or wss:`);
+  }
+  const clear = url.protocol === 'mqtt:' || url.protocol === 'ws:';
+  if (clear && !isLoopbackHost(url.hostname) && !config.allowPlaintextPatientData) {
+    throw new BrokerConfigError(
+      `mqtt.url: ${JSON.stringify(config.url)} sends patient data in clear to another machine; use mqtts:// with mqtt.ca, ` +
+        'or set mqtt.allowPlaintextPatientData: true if the network is protected otherwise',
+    );
+  }
+  return url;
+}
+
+export interface ConnectionOptions {
+  readonly url: string;
+  readonly clientId: string;
+  readonly protocolVersion: 4 | 5;
+  readonly will: { readonly topic: string; readonly payload: string };
+  readonly config: MqttConfig;
+  readonly logger: Logger;
+}
+
+export function connectBroker(options: ConnectionOptions): MqttClient {
+  const { config } = options;
+  const read = (file: string) => (file ? readFileSync(file) : undefined);
+  const clientOptions: IClientOptions = {
+    clientId: options.clientId,
+    protocolVersion: options.protocolVersion,
+    clean: false, // a persistent session: QoS 1 messages in flight survive a reconnect
+    ...(options.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 7 * 24 * 3600 } } : {}),
+    reconnectPeriod: 2000,
+    connectTimeout: 10_000,
+    keepalive: 30,
+    will: { topic: options.will.topic, payload: Buffer.from(options.will.payload), qos: 1, retain: true },
+    ...(config.username ? { username: config.username, password: config.password } : {}),
+    ...(config.ca ? { ca: read(config.ca), rejectUnauthorized: true } : {}),
+    ...(config.cert ? { cert: read(config.cert), key: read(config.key) } : {}),
+  };
+  const client = mqtt.connect(options.url, clientOptions);
+  let wasConnected = false;
+  client.on('connect', () => {
+    options.logger.info({ broker: redactUrl(options.url) }, 'broker connected');
+    wasConnected = true;
+  });
+  client.on('close', () => {
+    if (wasConnected) options.logger.warn({ broker: redactUrl(options.url) }, 'broker connection lost; reconnecting');
+    wasConnected = false;
+  });
+  client.on('error', (error) => options.logger.warn({ err: error.message }, 'broker error'));
+  return client;
+}
+
+export function publishAsync(client: MqttClient, topic: string, payload: string, options: IClientPublishOptions): Promise<void> {
+  return new Promise((resolve, reject) => client.publish(topic, payload, options, (error) => (error ? reject(error) : resolve())));
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(invalid url)';
+  }
+}

@@ -1,0 +1,24 @@
+// Topic names of the MQTT contract (docs/mqtt.md). Built here only, so a rename is one edit.
+export interface Topics {
+  readonly base: string;
+  readonly status: string;
+  readerState(readerId: string): string;
+  readonly checkins: string;
+  readonly inquiries: string;
+  readonly batches: string;
+  /** Demo only: publish anything here to simulate a card being placed. */
+  readonly demoCheckin: string;
+}
+
+export function topicsFor(baseTemplate: string, gatewayId: string): Topics {
+  const base = baseTemplate.replaceAll('{gatewayId}', gatewayId).replace(/\/+$/, '');
+  return {
+    base,
+    status: `${base}/status`,
+    readerState: (readerId) => `${base}/readers/${readerId}/state`,
+    checkins: `${base}/checkins`,
+    inquiries: `${base}/inquiries`,
+    batches: `${base}/batches`,
+    demoCheckin: `${base}/demo/checkin`,
+  };
+}
