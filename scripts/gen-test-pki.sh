@@ -5,13 +5,23 @@
 #   service/  the eligibility service's CA and server certificate (localhost / 127.0.0.1)
 #   mqtt/     a broker CA, server certificate and an EHR client certificate
 #   rogue/    a CA nobody trusts, with a client and a server certificate (for refusal tests)
+#   jpki/people/kobayashi-jiro: a user-authentication certificate whose validity ended (2021)
 # Idempotent: an existing, complete tree is left alone. Usage: gen-test-pki.sh [DIR] (default var/pki)
 set -euo pipefail
 dir=${1:-"$(cd "$(dirname "$0")/.." && pwd)/var/pki"}
-people=(yamada-taro sato-hanako suzuki-ichiro tanaka-yuki takahashi-ken ito-sakura)
+people=(yamada-taro sato-hanako suzuki-ichiro tanaka-yuki takahashi-ken ito-sakura watanabe-mei)
 revoked=(takahashi-ken)
+expired=(kobayashi-jiro)
+# Bump when the tree gains files, so an older tree is regenerated.
+version=2
 
-[ -f "$dir/manifest.json" ] && exit 0
+current() { [ -f "$dir/manifest.json" ] && grep -q "\"version\": $version" "$dir/manifest.json"; }
+current && exit 0
+# Tests may start in parallel: one generator at a time, the others wait and find it done.
+mkdir -p "$(dirname "$dir")"
+exec 9>"$dir.lock"
+flock 9
+current && exit 0
 umask 077
 rm -rf "$dir.tmp"; mkdir -p "$dir.tmp"; cd "$dir.tmp"
 
@@ -45,10 +55,31 @@ default_ca = test
 [test]
 database = $PWD/jpki/index.txt
 crlnumber = $PWD/jpki/crlnumber
+serial = $PWD/jpki/expired.srl
+new_certs_dir = $PWD/jpki/newcerts
+unique_subject = no
+policy = any
 default_md = sha256
 default_crl_days = 3650
+[any]
+countryName = optional
+commonName = supplied
 CNF
-: > jpki/index.txt; echo 01 > jpki/crlnumber
+: > jpki/index.txt; echo 01 > jpki/crlnumber; mkdir -p jpki/newcerts
+# Its own serial sequence, far from the one `x509 -CAcreateserial` counts up in ca.srl.
+echo "5A$(openssl rand -hex 15 | tr a-f A-F)" > jpki/expired.srl
+# An expired certificate: `openssl ca` is the one tool here that takes explicit start/end dates.
+for p in "${expired[@]}"; do
+  openssl req -newkey rsa:2048 -nodes -keyout "jpki/people/$p.key" -out "jpki/people/$p.csr" \
+    -subj "/C=JP/CN=$(openssl rand -hex 8 | tr a-f A-F)" 2>/dev/null
+  printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' > "jpki/people/$p.ext"
+  openssl ca -batch -config jpki/ca.cnf -keyfile jpki/ca.key -cert jpki/ca.pem -notext \
+    -startdate 20200101000000Z -enddate 20210101000000Z -extfile "jpki/people/$p.ext" \
+    -in "jpki/people/$p.csr" -out "jpki/people/$p.pem" 2>/dev/null
+  openssl x509 -in "jpki/people/$p.pem" -outform DER -out "jpki/people/$p.der"
+  rm -f "jpki/people/$p.csr" "jpki/people/$p.ext"
+done
+rm -rf jpki/newcerts
 for p in "${revoked[@]}"; do
   openssl ca -config jpki/ca.cnf -keyfile jpki/ca.key -cert jpki/ca.pem -revoke "jpki/people/$p.pem" 2>/dev/null
 done
@@ -77,12 +108,13 @@ leaf rogue rogue/server "/C=JP/O=Rogue/CN=localhost" \
   "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1"
 
 {
-  printf '{\n  "people": [\n'
+  printf '{\n  "version": %s,\n  "people": [\n' "$version"
   sep=''
-  for p in "${people[@]}"; do
+  for p in "${people[@]}" "${expired[@]}"; do
     serial=$(openssl x509 -in "jpki/people/$p.pem" -noout -serial | cut -d= -f2)
     rev=false; for r in "${revoked[@]}"; do [ "$r" = "$p" ] && rev=true; done
-    printf '%s    {"id": "%s", "serial": "%s", "revoked": %s}' "$sep" "$p" "$serial" "$rev"
+    exp=false; for r in "${expired[@]}"; do [ "$r" = "$p" ] && exp=true; done
+    printf '%s    {"id": "%s", "serial": "%s", "revoked": %s, "expired": %s}' "$sep" "$p" "$serial" "$rev" "$exp"
     sep=$',\n'
   done
   printf '\n  ]\n}\n'
