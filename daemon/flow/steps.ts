@@ -13,14 +13,19 @@ export async function step<T>(
   timeoutCode: ResultCode,
   run: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = AbortSignal.any([context.cardRemoved, context.shutdown, timeout]);
+  // A ref'd timer, unlike AbortSignal.timeout(): a pending step keeps the process alive.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), timeoutMs);
+  const signal = AbortSignal.any([context.cardRemoved, context.shutdown, timeout.signal]);
   const reason = (): GatewayError => {
     if (context.cardRemoved.aborted) return new GatewayError('CARD_REMOVED', 'The card left the reader');
     if (context.shutdown.aborted) return new GatewayError('SHUTTING_DOWN', 'The gateway is stopping');
     return new GatewayError(timeoutCode, `No answer within ${timeoutMs} ms`);
   };
-  if (signal.aborted) throw reason();
+  if (signal.aborted) {
+    clearTimeout(timer);
+    throw reason();
+  }
   let onAbort: (() => void) | undefined;
   // A driver that ignores its signal must not hang the flow: race it against the abort.
   const aborted = new Promise<never>((_, reject) => {
@@ -34,6 +39,7 @@ export async function step<T>(
     if (signal.aborted) throw reason();
     throw error;
   } finally {
+    clearTimeout(timer);
     if (onAbort) signal.removeEventListener('abort', onAbort);
     aborted.catch(() => {});
   }

@@ -1,0 +1,141 @@
+// Small in-memory stand-ins for the flow's unit tests. The real drivers and simulators have
+// their own tests; these only let the flow's every outcome be reached on purpose.
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import type { CardKind, CardSession, PinDigits, PinVerifyResult } from '../../drivers/card/card-reader.js';
+import type { BatchItemResult, CardCheckRequest, EligibilityClient, EligibilityResult, NumberCheckRequest } from '../../daemon/line/eligibility.js';
+import { GatewayError, type ResultCode } from '../../daemon/result-codes.js';
+
+const never = <T>(signal?: AbortSignal) =>
+  new Promise<T>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }));
+
+export interface FakeCardOptions {
+  kind?: CardKind;
+  pin?: string;
+  triesLeft?: number;
+  photo?: Buffer | null;
+  /** Throw this code on the certificate read. */
+  certError?: ResultCode;
+  /** Never answer the certificate read. */
+  hangCertificate?: boolean;
+  /** Remove the card while the certificate is being read. */
+  removeDuringRead?: boolean;
+}
+
+export class FakeCardSession implements CardSession {
+  readonly atr = Buffer.from('3b8a0000', 'hex');
+  readonly kind: CardKind;
+  readonly #removed = new AbortController();
+  readonly removed = this.#removed.signal;
+  readonly verifies: number[] = [];
+  readonly key = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  #triesLeft: number;
+  #verified = false;
+
+  constructor(private readonly options: FakeCardOptions = {}) {
+    this.kind = options.kind ?? 'mynumber';
+    this.#triesLeft = options.triesLeft ?? 3;
+  }
+
+  remove(): void {
+    this.#removed.abort();
+  }
+
+  async readUserAuthCertificate(signal?: AbortSignal): Promise<Buffer> {
+    if (this.options.certError) throw new GatewayError(this.options.certError, 'fake card error');
+    if (this.options.removeDuringRead) {
+      setImmediate(() => this.remove());
+      return never(signal);
+    }
+    if (this.options.hangCertificate) return never(signal);
+    return Buffer.from('3082000a', 'hex');
+  }
+
+  async readFacePhoto(): Promise<Buffer | null> {
+    return this.options.photo === undefined ? Buffer.from('jp2 photo') : this.options.photo;
+  }
+
+  async pinTriesLeft(): Promise<number> {
+    return this.#triesLeft;
+  }
+
+  async verifyPin(pin: PinDigits): Promise<PinVerifyResult> {
+    const digits = pin.consume().toString('ascii');
+    this.verifies.push(Date.now());
+    if (this.#triesLeft <= 0) return { ok: false, triesLeft: 0 };
+    if (digits === (this.options.pin ?? '1234')) {
+      this.#triesLeft = 3;
+      this.#verified = true;
+      return { ok: true };
+    }
+    this.#triesLeft -= 1;
+    return { ok: false, triesLeft: this.#triesLeft };
+  }
+
+  async signDigest(sha256: Buffer): Promise<Buffer> {
+    if (!this.#verified) throw new GatewayError('CARD_ERROR', 'security status not satisfied');
+    return sign(null, Buffer.concat([Buffer.from('3031300d060960864801650304020105000420', 'hex'), sha256]), {
+      key: this.key.privateKey,
+      padding: 1,
+    });
+  }
+}
+
+export type LineScenario = 'valid' | 'invalid' | 'unregistered' | ResultCode | 'hang';
+
+export class FakeLine implements EligibilityClient {
+  readonly requests: CardCheckRequest[] = [];
+  constructor(public scenario: LineScenario = 'valid') {}
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+  async challenge(): Promise<string> {
+    return 'challenge-123';
+  }
+  async checkByCard(request: CardCheckRequest, signal?: AbortSignal): Promise<EligibilityResult> {
+    this.requests.push(request);
+    if (this.scenario === 'hang') return never(signal);
+    if (this.scenario !== 'valid' && this.scenario !== 'invalid' && this.scenario !== 'unregistered') {
+      throw new GatewayError(this.scenario, 'fake line failure');
+    }
+    return fakeResult(this.scenario);
+  }
+  async checkByNumber(_request: NumberCheckRequest): Promise<EligibilityResult> {
+    return fakeResult('valid');
+  }
+  async checkBatch(requests: readonly NumberCheckRequest[]): Promise<BatchItemResult[]> {
+    return requests.map((_, index) => ({ index, ok: true as const, result: fakeResult('valid') }));
+  }
+  health() {
+    return { ok: true, detail: 'fake', breaker: 'closed' as const };
+  }
+}
+
+export function fakeResult(kind: 'valid' | 'invalid' | 'unregistered'): EligibilityResult {
+  return {
+    status: kind === 'invalid' ? 'invalid' : 'valid',
+    reason: kind === 'invalid' ? '資格喪失' : null,
+    registered: kind !== 'unregistered',
+    person: {
+      insurance: { insurerNumber: '06139993', symbol: '12', number: '345', branch: '00' },
+      cardClass: '被保険者証',
+      personFamily: 'self',
+      name: '山田 太郎',
+      nameKana: 'ヤマダ タロウ',
+      sex: 'male',
+      birthDate: '1980-04-01',
+      address: '東京都千代田区千代田1-1',
+      postcode: '100-0001',
+      copayRatio: 30,
+      validFrom: '2020-04-01',
+      validUntil: null,
+      elderlyCopayRatio: null,
+      limitCertificate: null,
+      specificDisease: null,
+    },
+    viewable: { drugInfo: true, checkupInfo: true, medicalInfo: false },
+    checkedAt: new Date().toISOString(),
+  };
+}
+
+export function digestOf(challenge: string): Buffer {
+  return createHash('sha256').update(challenge, 'utf8').digest();
+}
