@@ -15,6 +15,18 @@ export const CardConfigSchema = Type.Object(
       default: [],
       description: 'sim: test people the virtual card cycles through (empty: all in the test PKI)',
     }),
+    pkiDir: Type.String({
+      minLength: 1, default: './var/pki',
+      description: 'sim: the test PKI (scripts/gen-test-pki.sh) holding the virtual cards\' certificates and keys; made on first use if missing',
+    }),
+    simFault: Type.Union(
+      ['none', 'slow', 'mute', 'remove-mid-read', 'garbage', 'truncated', 'wrong-sw'].map((f) => Type.Literal(f)),
+      { default: 'none', description: 'sim: make the virtual card misbehave (demos of error handling)' },
+    ),
+    vpcdPort: Type.Integer({
+      minimum: 1, maximum: 65535, default: 35963,
+      description: "`oqsgw sim card`: the vpcd port on 127.0.0.1 the virtual card connects to (Debian's /etc/reader.conf.d/vpcd: 0x8C7B = 35963)",
+    }),
   },
   { additionalProperties: false, default: {} },
 );

@@ -1,0 +1,23 @@
+// Chooses the card driver named in config.
+import type { Logger } from '../../daemon/log.js';
+import type { CardConfig } from './config.js';
+import type { CardReader } from './card-reader.js';
+import { SimCardReader } from './sim-card-reader.js';
+import type { CardFault } from './virtual/faults.js';
+
+export { SimCardReader } from './sim-card-reader.js';
+
+export function createCardReader(config: CardConfig, logger: Logger): CardReader {
+  switch (config.driver) {
+    case 'sim':
+      return new SimCardReader({
+        pkiDir: config.pkiDir,
+        profiles: config.simProfiles,
+        timeoutMs: config.commandTimeoutMs,
+        fault: config.simFault as CardFault,
+        logger,
+      });
+    case 'pcsc':
+      throw new Error("card.driver 'pcsc' is not available in this build yet");
+  }
+}
