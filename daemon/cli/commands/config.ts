@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { ConfigSchema } from '../../../config/schema.js';
 import { ConfigError, loadConfig } from '../../config/load.js';
+import { exampleConfig } from '../../config/example.js';
 
 export function registerConfigCommands(program: Command): void {
   const config = program.command('config').description('Check a config file or print the config schema');
@@ -23,4 +24,8 @@ export function registerConfigCommands(program: Command): void {
     .command('schema')
     .description('Print the JSON Schema of the config file (every key, its default and meaning)')
     .action(() => console.log(JSON.stringify(ConfigSchema, null, 2)));
+  config
+    .command('example')
+    .description('Print a config file with every key, its default and what it means (config/example.yaml)')
+    .action(() => process.stdout.write(exampleConfig()));
 }
