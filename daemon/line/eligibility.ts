@@ -2,6 +2,7 @@
 // items of オンライン資格確認等システム (shared/domain/eligibility.md); the wire format is ours.
 import type { Consents } from '../domain/consent.js';
 import type { IdentityMethod } from '../domain/identity.js';
+import type { ResultCode } from '../result-codes.js';
 
 /** 保険者番号・記号・番号・枝番: how an insured person is named without the card. */
 export interface InsuranceNumber {
@@ -68,6 +69,20 @@ export interface EligibilityResult {
   readonly checkedAt: string; // ISO time the service answered
 }
 
+/** One patient's outcome in a batch (一括照会): the result, or the code it failed with. */
+export type BatchItemResult =
+  | { readonly index: number; readonly ok: true; readonly result: EligibilityResult }
+  | { readonly index: number; readonly ok: false; readonly code: ResultCode; readonly message: string };
+
+/** Circuit-breaker state of the line, for /status. */
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export interface LineHealth {
+  readonly ok: boolean;
+  readonly detail: string;
+  readonly breaker: BreakerState;
+}
+
 export interface EligibilityClient {
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -76,5 +91,7 @@ export interface EligibilityClient {
   /** Throws GatewayError LINE_DOWN / LINE_TIMEOUT / LINE_ERROR / CERT_INVALID. */
   checkByCard(request: CardCheckRequest, signal?: AbortSignal): Promise<EligibilityResult>;
   checkByNumber(request: NumberCheckRequest, signal?: AbortSignal): Promise<EligibilityResult>;
-  health(): { readonly ok: boolean; readonly detail: string };
+  /** 一括照会: one entry per request, in order (index = position); never throws for one patient. */
+  checkBatch(requests: readonly NumberCheckRequest[], signal?: AbortSignal): Promise<BatchItemResult[]>;
+  health(): LineHealth;
 }

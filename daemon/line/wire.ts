@@ -1,0 +1,139 @@
+// Our wire format for the eligibility line (docs/eligibility.md). The real service's format is not
+// public; this one is JSON over HTTPS, shaped after the published result items. Both the client and
+// the reference service use these schemas, so every body is validated on both ends.
+import { Type, type Static } from '@sinclair/typebox';
+import { Ajv } from 'ajv';
+import type { EligibilityResult } from './eligibility.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Date_ = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' });
+const Base64 = Type.String({ pattern: '^[A-Za-z0-9+/]*={0,2}$', maxLength: 65536 });
+
+export const PATHS = {
+  challenge: '/v1/challenges',
+  card: '/v1/inquiries/card',
+  number: '/v1/inquiries/number',
+  batch: '/v1/inquiries/batch',
+  health: '/v1/health',
+} as const;
+
+/** Most items one batch request may carry; the client splits larger batches. */
+export const BATCH_CHUNK_MAX = 500;
+
+export const InsuranceNumberWire = Type.Object({
+  insurerNumber: Type.String({ pattern: '^([0-9]{6}|[0-9]{8})$' }), // 保険者番号
+  symbol: Type.String({ maxLength: 40 }), // 記号
+  number: Type.String({ minLength: 1, maxLength: 40 }), // 番号
+  branch: Type.String({ pattern: '^[0-9]{2}$' }), // 枝番
+});
+
+export const NumberInquiry = Type.Object({
+  insurerNumber: InsuranceNumberWire.properties.insurerNumber,
+  symbol: InsuranceNumberWire.properties.symbol,
+  number: InsuranceNumberWire.properties.number,
+  branch: InsuranceNumberWire.properties.branch,
+  birthDate: Date_,
+}, { additionalProperties: false });
+
+const ConsentsWire = Type.Object({
+  drugInfo: Type.Optional(Type.Boolean()),
+  checkupInfo: Type.Optional(Type.Boolean()),
+  medicalInfo: Type.Optional(Type.Boolean()),
+  limitCertificate: Type.Optional(Type.Boolean()),
+  specificDisease: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
+
+export const CardInquiry = Type.Object({
+  certificate: Base64, // DER of the user-authentication certificate
+  method: Type.Union([Type.Literal('face'), Type.Literal('pin'), Type.Literal('visual')]),
+  proof: Type.Optional(Type.Object({ challenge: Type.String({ minLength: 16, maxLength: 128 }), signature: Base64 }, { additionalProperties: false })),
+  consents: ConsentsWire,
+}, { additionalProperties: false });
+
+export const BatchInquiry = Type.Object({
+  items: Type.Array(NumberInquiry, { minItems: 1, maxItems: BATCH_CHUNK_MAX }),
+}, { additionalProperties: false });
+
+export const ChallengeResponse = Type.Object({
+  challenge: Type.String({ minLength: 16, maxLength: 128 }),
+  expiresAt: Type.String(),
+});
+
+const PersonWire = Type.Object({
+  insurance: InsuranceNumberWire,
+  cardClass: Type.String(), // InsuredCardClassification
+  personFamily: Type.Union([Type.Literal('self'), Type.Literal('family')]), // PersonalFamilyClassification
+  name: Type.String({ minLength: 1 }),
+  nameKana: Type.String({ minLength: 1 }),
+  sex: Type.Union([Type.Literal('male'), Type.Literal('female'), Type.Literal('other')]),
+  birthDate: Date_,
+  address: Type.String(),
+  postcode: Type.String({ pattern: '^[0-9]{3}-[0-9]{4}$' }),
+  copayRatio: Type.Integer({ minimum: 0, maximum: 100 }),
+  validFrom: Date_,
+  validUntil: Nullable(Date_),
+  elderlyCopayRatio: Nullable(Type.Integer({ minimum: 0, maximum: 100 })),
+  limitCertificate: Nullable(Type.Object({ category: Type.String({ minLength: 1 }), longTermCareDate: Nullable(Date_) })),
+  specificDisease: Nullable(Type.Object({ diseaseName: Type.String({ minLength: 1 }), copayLimitYen: Type.Integer({ minimum: 0 }) })),
+});
+
+export const ResultWire = Type.Object({
+  status: Type.Union([Type.Literal('valid'), Type.Literal('invalid'), Type.Literal('unconfirmed')]),
+  reason: Nullable(Type.String()),
+  registered: Type.Boolean(),
+  person: Nullable(PersonWire),
+  viewable: Type.Object({ drugInfo: Type.Boolean(), checkupInfo: Type.Boolean(), medicalInfo: Type.Boolean() }),
+  checkedAt: Type.String({ minLength: 1 }),
+});
+
+/** The message header of every answer (after the official header items). */
+export const Header = Type.Object({
+  processExecutionTime: Type.String(), // ProcessExecutionTime
+  referenceClassification: Type.Union([Type.Literal('card'), Type.Literal('number')]), // ReferenceClassification
+  segmentOfResult: Type.Union([Type.Literal('normal'), Type.Literal('error')]), // SegmentOfResult
+  errorCode: Nullable(Type.String()), // ErrorCode (one of SERVICE_ERRORS)
+  errorMessage: Nullable(Type.String()), // ErrorMessage
+});
+
+export const InquiryResponse = Type.Object({ header: Header, result: Nullable(ResultWire) });
+
+export const BatchResponse = Type.Object({
+  header: Header,
+  items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), header: Header, result: Nullable(ResultWire) })),
+});
+
+/** Error codes the service puts in header.errorCode. */
+export const SERVICE_ERRORS = {
+  BAD_REQUEST: 'The request body did not match the schema',
+  CERT_UNTRUSTED: 'The card certificate does not chain to the JPKI CA',
+  CERT_EXPIRED: 'The card certificate is outside its validity period',
+  CERT_REVOKED: 'The card certificate is revoked',
+  PROOF_REQUIRED: 'The PIN path needs a signature over a service challenge',
+  PROOF_INVALID: 'The signature over the challenge does not verify',
+  CHALLENGE_UNKNOWN: 'The challenge was not issued, has expired, or was used for another card',
+  INTERNAL: 'The service failed',
+} as const;
+export type ServiceErrorCode = keyof typeof SERVICE_ERRORS;
+
+export type NumberInquiryBody = Static<typeof NumberInquiry>;
+export type CardInquiryBody = Static<typeof CardInquiry>;
+export type BatchInquiryBody = Static<typeof BatchInquiry>;
+export type ChallengeBody = Static<typeof ChallengeResponse>;
+export type HeaderBody = Static<typeof Header>;
+export type InquiryResponseBody = Static<typeof InquiryResponse>;
+export type BatchResponseBody = Static<typeof BatchResponse>;
+export type ResultBody = Static<typeof ResultWire>;
+
+// The wire result must carry everything the model has; this fails to compile if they drift apart.
+const _sameShape: (r: ResultBody) => EligibilityResult = (r) => r;
+void _sameShape;
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+export const validators = {
+  numberInquiry: ajv.compile<NumberInquiryBody>(NumberInquiry),
+  cardInquiry: ajv.compile<CardInquiryBody>(CardInquiry),
+  batchInquiry: ajv.compile<BatchInquiryBody>(BatchInquiry),
+  challenge: ajv.compile<ChallengeBody>(ChallengeResponse),
+  inquiryResponse: ajv.compile<InquiryResponseBody>(InquiryResponse),
+  batchResponse: ajv.compile<BatchResponseBody>(BatchResponse),
+};
