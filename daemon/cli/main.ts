@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fromRoot } from '../paths.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerStartCommands } from './commands/start.js';
+import { registerLineCommands } from './commands/line.js';
 
 const { version } = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string };
 
@@ -15,5 +16,6 @@ const program = new Command('oqsgw')
 
 registerStartCommands(program);
 registerConfigCommands(program);
+registerLineCommands(program);
 
 await program.parseAsync(process.argv);
