@@ -27,5 +27,7 @@ export function registerConfigCommands(program: Command): void {
   config
     .command('example')
     .description('Print a config file with every key, its default and what it means (config/example.yaml)')
-    .action(() => process.stdout.write(exampleConfig()));
+    .action(() => {
+      process.stdout.write(exampleConfig());
+    });
 }

@@ -1,2 +1,100 @@
+// `oqsgw start` (the service) and `oqsgw demo` (simulated hardware, embedded broker).
 import type { Command } from 'commander';
-export function registerStartCommands(_program: Command): void {}
+import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
+import { ConfigError, DEMO_CONFIG_FILE, loadConfig } from '../../config/load.js';
+import type { GatewayConfig } from '../../../config/schema.js';
+import { startDemo } from '../../demo.js';
+import type { CheckinEvent } from '../../flow/checkin-event.js';
+import { Gateway } from '../../gateway.js';
+import { createLogger } from '../../log.js';
+import { BrokerConfigError } from '../../mqtt/connection.js';
+import { fromRoot, packageRoot } from '../../paths.js';
+
+export const DEFAULT_CONFIG_FILE = '/etc/oqs-gateway/config.yaml';
+
+const version = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }).version;
+
+function loadOrExit(file: string): GatewayConfig {
+  try {
+    return loadConfig(file);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) console.error(`config error: ${file}: ${problem}`);
+    console.error('Nothing was started. Fix the file, then check it with: oqsgw config check ' + file);
+    process.exit(2);
+  }
+}
+
+async function run(config: GatewayConfig, onStarted: (gateway: Gateway) => void | Promise<void>): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  let gateway: Gateway;
+  try {
+    gateway = await Gateway.start(config, logger, version);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof BrokerConfigError) console.error(`config error: ${message}`);
+    else console.error(`oqsgw: could not start: ${message}`);
+    process.exit(error instanceof BrokerConfigError ? 2 : 1);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second stop signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    void gateway.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  logger.info({ version, gatewayId: config.gatewayId, base: gateway.topics.base }, 'gateway started');
+  await onStarted(gateway);
+}
+
+function describe(event: CheckinEvent): string {
+  const who = event.eligibility?.person ? ` ${event.eligibility.person.nameKana}` : '';
+  const how = event.method ? ` by ${event.method}` : '';
+  return `check-in ${event.eventId.slice(0, 8)}: ${event.result.code}${how}${who} (${(event.durationMs / 1000).toFixed(1)} s) - ${event.result.message.en}`;
+}
+
+export function registerStartCommands(program: Command): void {
+  program
+    .command('start')
+    .description('Run the gateway as configured (what systemd runs)')
+    .option('-c, --config <file>', 'YAML config file', process.env.OQSGW_CONFIG ?? DEFAULT_CONFIG_FILE)
+    .action(async (options: { config: string }) => {
+      await run(loadOrExit(options.config), () => {});
+    });
+
+  program
+    .command('demo')
+    .description('Run with simulated card, camera, panel and eligibility service and an embedded MQTT broker; no hardware, no config')
+    .option('-i, --interval <seconds>', 'simulate a check-in this often (0: only on Enter or MQTT)', '5')
+    .option('-p, --port <port>', 'embedded broker port on 127.0.0.1', '1883')
+    .option('-c, --config <file>', 'demo config to use instead of the built-in one', DEMO_CONFIG_FILE)
+    .action(async (options: { interval: string; port: string; config: string }) => {
+      const interval = Number(options.interval);
+      const port = Number(options.port);
+      if (!Number.isInteger(interval) || interval < 0) program.error(`--interval: ${JSON.stringify(options.interval)} is not a whole number of seconds`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`--port: ${JSON.stringify(options.port)} is not a port number`);
+      // Relative paths in the built-in demo config (data, test PKI) are the package's own.
+      if (options.config === DEMO_CONFIG_FILE) process.chdir(packageRoot);
+      const config = loadOrExit(options.config);
+      config.mqtt.embeddedPort = port;
+      await run(config, (gateway) => {
+        const demo = startDemo(gateway, interval, (event) => console.log(describe(event)));
+        const url = gateway.broker?.url ?? config.mqtt.url;
+        console.log(`oqsgw demo ${version}: simulated reader "${config.readerId}", broker ${url}`);
+        console.log(`  watch:   mosquitto_sub -h 127.0.0.1 -p ${gateway.broker?.port ?? port} -t '${gateway.topics.base}/#' -v`);
+        console.log(`  trigger: press Enter, or mosquitto_pub -h 127.0.0.1 -p ${gateway.broker?.port ?? port} -t '${gateway.topics.demoCheckin}' -m '{}'`);
+        console.log(`  ${interval > 0 ? `a check-in every ${interval} s; ` : ''}Ctrl-C stops.`);
+        if (process.stdin.isTTY) {
+          createInterface({ input: process.stdin }).on('line', () => {
+            if (!demo.trigger()) console.log('(a check-in is running; wait for it to finish)');
+          });
+        }
+      });
+    });
+}

@@ -1,0 +1,78 @@
+// The demo's patient: with the simulated card driver, a card is placed every few seconds, on
+// Enter, or on a publish to <base>/demo/checkin, and taken back once its check-in is done.
+import type { CardReader } from '../drivers/card/card-reader.js';
+import type { CheckinEvent } from './flow/checkin-event.js';
+import type { Gateway } from './gateway.js';
+
+interface SimulatedCards {
+  insert(profileId?: string): void;
+  remove(): void;
+  profiles(): string[];
+}
+
+function simulated(reader: CardReader): (CardReader & SimulatedCards) | null {
+  const candidate = reader as CardReader & Partial<SimulatedCards>;
+  return typeof candidate.insert === 'function' && typeof candidate.remove === 'function' && typeof candidate.profiles === 'function'
+    ? (candidate as CardReader & SimulatedCards)
+    : null;
+}
+
+export interface Demo {
+  trigger(profileId?: string): boolean;
+  stop(): void;
+}
+
+export function startDemo(gateway: Gateway, intervalSeconds: number, onCheckin: (event: CheckinEvent) => void): Demo {
+  const cards = simulated(gateway.devices.card);
+  if (!cards) throw new Error('the demo needs card.driver: sim');
+  const profiles = new Set(cards.profiles());
+  let busy = false;
+  const timers = new Set<NodeJS.Timeout>();
+
+  const trigger = (profileId?: string): boolean => {
+    if (busy || gateway.readerState !== 'idle') return false;
+    if (profileId !== undefined && !profiles.has(profileId)) return false;
+    busy = true;
+    cards.insert(profileId);
+    return true;
+  };
+
+  gateway.on('checkin', (event) => {
+    onCheckin(event);
+    // The patient reads the screen, then takes the card back.
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      cards.remove();
+      busy = false;
+    }, 1500);
+    timers.add(timer);
+  });
+
+  const demoTopic = gateway.topics.demoCheckin;
+  gateway.mqtt.subscribe(demoTopic, { qos: 1 });
+  gateway.mqtt.on('message', (topic, payload) => {
+    if (topic !== demoTopic) return;
+    let profile: string | undefined;
+    try {
+      const body = payload.length > 0 ? (JSON.parse(payload.toString('utf8')) as unknown) : {};
+      if (body && typeof body === 'object' && 'profile' in body && typeof body.profile === 'string') profile = body.profile;
+    } catch {
+      gateway.logger.warn({ topic }, 'demo trigger ignored: payload is not JSON');
+      return;
+    }
+    if (!trigger(profile)) gateway.logger.warn({ topic }, 'demo trigger ignored: a check-in is running or the profile is unknown');
+  });
+
+  if (intervalSeconds > 0) {
+    const interval = setInterval(() => trigger(), intervalSeconds * 1000);
+    timers.add(interval);
+  }
+
+  return {
+    trigger,
+    stop: () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}

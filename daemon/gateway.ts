@@ -1,0 +1,242 @@
+// The wiring, in one readable place: config -> drivers -> check-in flow -> outbox -> MQTT.
+// Features hang off the Gateway's parts; the flow itself lives in flow/checkin-flow.ts.
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import type { MqttClient } from 'mqtt';
+import type { GatewayConfig } from '../config/schema.js';
+import { createCardReader } from '../drivers/card/index.js';
+import type { CardReader, CardSession } from '../drivers/card/card-reader.js';
+import { createFaceMatcher } from '../drivers/face/index.js';
+import type { FaceMatcher } from '../drivers/face/face-matcher.js';
+import { createReaderPanel } from '../drivers/panel/index.js';
+import type { ReaderPanel } from '../drivers/panel/reader-panel.js';
+import { buildCheckinEvent, type CheckinEvent, type CheckinOutcome } from './flow/checkin-event.js';
+import { runCheckin, type ReaderState } from './flow/checkin-flow.js';
+import type { EligibilityClient } from './line/eligibility.js';
+import { createEligibilityClient } from './line/index.js';
+import type { Logger } from './log.js';
+import { checkBrokerUrl, connectBroker, publishAsync } from './mqtt/connection.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
+import { OutboxPublisher } from './mqtt/outbox-publisher.js';
+import { gatewayStatusPayload, readerStatePayload } from './mqtt/payloads.js';
+import { topicsFor, type Topics } from './mqtt/topics.js';
+import { Database } from './store/database.js';
+import { Outbox } from './store/outbox.js';
+
+export type Devices = {
+  readonly card: CardReader;
+  readonly face: FaceMatcher;
+  readonly panel: ReaderPanel;
+  readonly line: EligibilityClient;
+};
+
+const PURGE_EVERY_MS = 15 * 60 * 1000;
+
+export interface GatewayEvents {
+  /** A check-in was committed (before it is published). */
+  checkin: [CheckinEvent];
+}
+
+export class Gateway extends EventEmitter<GatewayEvents> {
+  readonly topics: Topics;
+  readonly startedAt = Date.now();
+  #shutdown = new AbortController();
+  #current: Promise<unknown> | null = null;
+  #readerState: ReaderState = 'idle';
+  #lastCheckinAt: number | null = null;
+  #purgeTimer: NodeJS.Timeout | null = null;
+
+  private constructor(
+    readonly config: GatewayConfig,
+    readonly logger: Logger,
+    readonly version: string,
+    readonly devices: Devices,
+    readonly db: Database,
+    readonly outbox: Outbox,
+    readonly mqtt: MqttClient,
+    readonly publisher: OutboxPublisher,
+    readonly broker: EmbeddedBroker | null,
+  ) {
+    super();
+    this.topics = topicsFor(config.mqtt.baseTopic, config.gatewayId);
+  }
+
+  /** Starts everything or nothing: a part that fails to start stops the ones already running. */
+  static async start(config: GatewayConfig, logger: Logger, version: string): Promise<Gateway> {
+    const cleanups: (() => Promise<void>)[] = [];
+    try {
+      const db = await Database.open(join(config.dataDir, 'gateway.sqlite'));
+      cleanups.push(() => db.close());
+      const outbox = new Outbox(db);
+
+      let broker: EmbeddedBroker | null = null;
+      let url = config.mqtt.url;
+      if (!url) {
+        broker = await startEmbeddedBroker(config.mqtt.embeddedPort);
+        cleanups.push(() => broker!.close());
+        url = broker.url;
+        logger.info({ broker: url }, 'no mqtt.url configured: embedded broker started on loopback (demo only)');
+      } else {
+        checkBrokerUrl(config.mqtt);
+      }
+
+      const devices: Devices = {
+        card: createCardReader(config.card, logger.child({ driver: 'card' })),
+        face: createFaceMatcher(config.face, logger.child({ driver: 'face' })),
+        panel: createReaderPanel(config.panel, logger.child({ driver: 'panel' })),
+        line: createEligibilityClient(config.line, logger.child({ driver: 'line' })),
+      };
+      for (const device of [devices.line, devices.face, devices.panel, devices.card]) {
+        await device.start();
+        cleanups.push(() => device.stop());
+      }
+
+      const topics = topicsFor(config.mqtt.baseTopic, config.gatewayId);
+      const offline = JSON.stringify(gatewayStatusPayload({ config, version, online: false }));
+      const mqtt = connectBroker({
+        url,
+        clientId: `oqsgw-${config.gatewayId}`,
+        protocolVersion: broker ? 4 : 5,
+        will: { topic: topics.status, payload: offline },
+        config: config.mqtt,
+        logger,
+      });
+      const publisher = new OutboxPublisher(mqtt, outbox, logger);
+      const gateway = new Gateway(config, logger, version, devices, db, outbox, mqtt, publisher, broker);
+      gateway.#wire();
+      return gateway;
+    } catch (error) {
+      for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+      throw error;
+    }
+  }
+
+  get readerState(): ReaderState {
+    return this.#readerState;
+  }
+
+  get lastCheckinAt(): number | null {
+    return this.#lastCheckinAt;
+  }
+
+  #wire(): void {
+    const { card, panel } = this.devices;
+    this.mqtt.on('connect', () => {
+      void this.#publishStatus();
+      void this.#publishReaderState();
+    });
+    this.publisher.start();
+    card.on('inserted', (session) => this.#onCard(session));
+    card.on('reader', ({ name, present }) => {
+      this.logger.info({ reader: name, present }, present ? 'card reader connected' : 'card reader disconnected');
+      this.#setState(present ? 'idle' : 'error');
+      void this.#publishStatus();
+    });
+    panel.on('link', ({ up, detail }) => {
+      this.logger.warn({ up, detail }, up ? 'reader panel link up' : 'reader panel link down');
+      if (!this.#current) this.#setState(up ? 'idle' : 'error');
+      void this.#publishStatus();
+    });
+    void panel.show({ kind: 'welcome' }).catch(() => {});
+    this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_EVERY_MS);
+    this.#purgeTimer.unref();
+    void this.#purge();
+  }
+
+  #onCard(session: CardSession): void {
+    if (this.#current || this.#shutdown.signal.aborted) {
+      this.logger.warn('a card was placed while a check-in was running; ignored');
+      return;
+    }
+    this.#current = this.#checkin(session).finally(() => (this.#current = null));
+  }
+
+  async #checkin(session: CardSession): Promise<void> {
+    try {
+      await runCheckin(session, {
+        config: this.config.flow,
+        panel: this.devices.panel,
+        face: this.devices.face,
+        line: this.devices.line,
+        logger: this.logger,
+        shutdown: this.#shutdown.signal,
+        setState: (state) => this.#setState(state),
+        commit: (outcome, startedAt) => this.commitCheckin(outcome, startedAt),
+      });
+      await this.#awaitRemoval(session);
+    } catch (error) {
+      // Only the commit itself can land here (disk full, database gone): that is loud.
+      this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'check-in could not be stored');
+      this.#setState('error');
+      return;
+    }
+    this.#setState('idle');
+    await this.devices.panel.show({ kind: 'welcome' }).catch(() => {});
+  }
+
+  async #awaitRemoval(session: CardSession): Promise<void> {
+    if (session.removed.aborted) return;
+    const signal = AbortSignal.any([session.removed, this.#shutdown.signal, AbortSignal.timeout(this.config.flow.removalTimeoutMs)]);
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+
+  /** The one way a check-in becomes durable: committed to the outbox before anything else. */
+  async commitCheckin(outcome: CheckinOutcome, startedAt: number): Promise<CheckinEvent> {
+    const event = buildCheckinEvent(outcome, {
+      eventId: randomUUID(),
+      gatewayId: this.config.gatewayId,
+      readerId: this.config.readerId,
+      startedAt,
+      now: Date.now(),
+    });
+    await this.outbox.commit(event.eventId, this.topics.checkins, event);
+    this.#lastCheckinAt = Date.now();
+    this.emit('checkin', event);
+    return event;
+  }
+
+  #setState(state: ReaderState): void {
+    if (state === this.#readerState) return;
+    this.#readerState = state;
+    void this.#publishReaderState();
+  }
+
+  async #publishReaderState(): Promise<void> {
+    if (!this.mqtt.connected) return;
+    const payload = readerStatePayload({ config: this.config, state: this.#readerState });
+    await publishAsync(this.mqtt, this.topics.readerState(this.config.readerId), JSON.stringify(payload), { qos: 1, retain: true }).catch(() => {});
+  }
+
+  async #publishStatus(): Promise<void> {
+    if (!this.mqtt.connected) return;
+    const payload = gatewayStatusPayload({ config: this.config, version: this.version, online: true, devices: this.devices });
+    await publishAsync(this.mqtt, this.topics.status, JSON.stringify(payload), { qos: 1, retain: true }).catch(() => {});
+  }
+
+  async #purge(): Promise<void> {
+    const removed = await this.outbox.purgeDelivered(this.config.retentionHours * 3600 * 1000).catch(() => 0);
+    if (removed > 0) this.logger.info({ removed }, 'purged delivered check-ins past retention');
+  }
+
+  /** Graceful stop: the running check-in ends (SHUTTING_DOWN, committed), offline is published. */
+  async stop(): Promise<void> {
+    if (this.#shutdown.signal.aborted) return;
+    this.#shutdown.abort();
+    if (this.#purgeTimer) clearInterval(this.#purgeTimer);
+    await this.#current?.catch(() => {});
+    this.publisher.stop();
+    if (this.mqtt.connected) {
+      const offline = JSON.stringify(gatewayStatusPayload({ config: this.config, version: this.version, online: false }));
+      await publishAsync(this.mqtt, this.topics.status, offline, { qos: 1, retain: true }).catch(() => {});
+    }
+    // A broker that is down must not hold up the stop: give the goodbye two seconds.
+    await Promise.race([this.mqtt.endAsync(), new Promise((r) => setTimeout(r, 2000).unref())]).catch(() => {});
+    if (!this.mqtt.disconnected) await this.mqtt.endAsync(true).catch(() => {});
+    for (const device of [this.devices.card, this.devices.panel, this.devices.face, this.devices.line]) {
+      await device.stop().catch((error: unknown) => this.logger.warn({ err: String(error) }, 'a device did not stop cleanly'));
+    }
+    await this.broker?.close();
+    await this.db.close();
+  }
+}
