@@ -54,6 +54,11 @@ export const CHOICE_TEXTS = {
   pin: { ja: '暗証番号', en: 'PIN' },
 } as const satisfies Record<IdentityChoice, Text>;
 
+export const REGISTRATION_CHOICE_TEXTS = {
+  register: { ja: '登録する', en: 'Register' },
+  decline: { ja: '登録しない', en: 'Not now' },
+} as const satisfies Record<'register' | 'decline', Text>;
+
 export function triesLeftText(triesLeft: number): Text {
   return { ja: `残り${triesLeft}回`, en: `${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left` };
 }

@@ -3,28 +3,14 @@
 // cover the wire. PINs in a script are test-card PINs only; they become PinDigits at once.
 import { EventEmitter } from 'node:events';
 import { PinDigits } from '../card/card-reader.js';
-import type { ConsentItem, Consents } from '../../daemon/domain/consent.js';
+import type { ConsentItem } from '../../daemon/domain/consent.js';
 import { GatewayError } from '../../daemon/result-codes.js';
-import type { PanelConfig } from './config.js';
+import { ScriptedPatient, type SimAsk, type SimDefaults, type SimPanelScript } from './sim/scripted-patient.js';
 import type {
   ConsentAnswer, IdentityChoice, PinEntry, ReaderPanel, ReaderPanelEvents, RegistrationAnswer, Screen,
 } from './reader-panel.js';
 
-export type SimAsk = 'identity' | 'pin' | 'consent' | 'registration';
-
-/** The patient's answers from now on; any field left out keeps its config default. */
-export interface SimPanelScript {
-  readonly identity?: IdentityChoice;
-  /** One per PIN ask, in turn; the last one repeats. 'cancel' presses cancel. */
-  readonly pins?: readonly string[];
-  /** Per-item answers (an item asked but missing here is answered true), or a blanket answer. */
-  readonly consent?: Consents | 'all-yes' | 'all-no' | 'cancel';
-  readonly registration?: RegistrationAnswer['kind'];
-  /** Staff press the assist key when the next check-in begins. */
-  readonly assisted?: boolean;
-  /** Asks never answered (until their signal aborts): for timeout tests. */
-  readonly hang?: readonly SimAsk[];
-}
+export type { SimAsk, SimPanelScript };
 
 /** What the simulated patient was shown and asked; no PINs, for tests and the demo's log. */
 export type SimPanelRecord =
@@ -32,15 +18,15 @@ export type SimPanelRecord =
   | { readonly kind: 'ask'; readonly ask: SimAsk; readonly triesLeft?: number; readonly items?: readonly ConsentItem[] };
 
 export class SimReaderPanel extends EventEmitter<ReaderPanelEvents> implements ReaderPanel {
-  #script: SimPanelScript = {};
-  #pinIndex = 0;
+  readonly #patient: ScriptedPatient;
   #linkUp = false;
   #assisted = false;
   /** Everything shown and asked since start (bounded), newest last. */
   readonly history: SimPanelRecord[] = [];
 
-  constructor(private readonly config: Pick<PanelConfig, 'simIdentity' | 'simPin' | 'simConsent' | 'simRegistration'>) {
+  constructor(defaults: SimDefaults) {
     super();
+    this.#patient = new ScriptedPatient(defaults);
   }
 
   get assisted(): boolean {
@@ -49,8 +35,7 @@ export class SimReaderPanel extends EventEmitter<ReaderPanelEvents> implements R
 
   /** Sets the answers used from now on (replacing any earlier script). */
   script(answers: SimPanelScript): void {
-    this.#script = answers;
-    this.#pinIndex = 0;
+    this.#patient.script(answers);
   }
 
   /** Staff press (or release) the assist key. */
@@ -87,40 +72,32 @@ export class SimReaderPanel extends EventEmitter<ReaderPanelEvents> implements R
     if (screen.kind === 'welcome') {
       // A new patient: staff assistance belonged to the previous one.
       this.#assisted = false;
-      if (this.#script.assisted) queueMicrotask(() => this.pressAssist(true));
+      if (this.#patient.current.assisted) queueMicrotask(() => this.pressAssist(true));
     }
     this.#record({ kind: 'screen', screen });
   }
 
   async askIdentityMethod(choices: readonly IdentityChoice[], signal: AbortSignal): Promise<IdentityChoice> {
     this.#record({ kind: 'ask', ask: 'identity' });
-    const wanted = this.#script.identity ?? this.config.simIdentity;
-    const choice = choices.includes(wanted) ? wanted : choices[0] ?? 'face';
+    const choice = this.#patient.identity(choices);
     return this.#answer('identity', signal, () => choice);
   }
 
   async askPin(triesLeft: number, signal: AbortSignal): Promise<PinEntry> {
     this.#record({ kind: 'ask', ask: 'pin', triesLeft });
-    const pins = this.#script.pins ?? [this.config.simPin];
-    const typed = pins[Math.min(this.#pinIndex, pins.length - 1)] ?? this.config.simPin;
-    this.#pinIndex++;
+    const typed = this.#patient.pin();
     return this.#answer('pin', signal, (): PinEntry => (typed === 'cancel' ? { kind: 'cancel' } : { kind: 'pin', digits: new PinDigits(typed) }));
   }
 
   async askConsent(items: readonly ConsentItem[], signal: AbortSignal): Promise<ConsentAnswer> {
     this.#record({ kind: 'ask', ask: 'consent', items: [...items] });
-    const plan = this.#script.consent ?? this.config.simConsent;
-    return this.#answer('consent', signal, (): ConsentAnswer => {
-      if (plan === 'cancel') return { kind: 'cancel' };
-      const consents: Consents = {};
-      for (const item of items) consents[item] = plan === 'all-yes' ? true : plan === 'all-no' ? false : plan[item] ?? true;
-      return { kind: 'answered', consents };
-    });
+    const consents = this.#patient.consent(items);
+    return this.#answer('consent', signal, (): ConsentAnswer => (consents === 'cancel' ? { kind: 'cancel' } : { kind: 'answered', consents }));
   }
 
   async askRegistration(signal: AbortSignal): Promise<RegistrationAnswer> {
     this.#record({ kind: 'ask', ask: 'registration' });
-    const kind = this.#script.registration ?? this.config.simRegistration;
+    const kind = this.#patient.registration();
     return this.#answer('registration', signal, (): RegistrationAnswer => ({ kind }));
   }
 
@@ -146,7 +123,7 @@ export class SimReaderPanel extends EventEmitter<ReaderPanelEvents> implements R
         if (!up) done(() => reject(new GatewayError('PANEL_DOWN', 'The reader panel went away during a question')));
       };
       const onAbort = (): void => done(() => reject(signal.reason));
-      const timer = this.#script.hang?.includes(ask) ? undefined : setImmediate(() => done(() => resolve(make())));
+      const timer = this.#patient.hangs(ask) ? undefined : setImmediate(() => done(() => resolve(make())));
       const done = (settle: () => void): void => {
         if (timer) clearImmediate(timer);
         signal.removeEventListener('abort', onAbort);
