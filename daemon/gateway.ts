@@ -23,6 +23,8 @@ import { gatewayStatusPayload, readerStatePayload } from './mqtt/payloads.js';
 import { topicsFor, type Topics } from './mqtt/topics.js';
 import { Database } from './store/database.js';
 import { Outbox } from './store/outbox.js';
+import type { GatewayFeature } from './feature.js';
+import { FEATURES } from './features.js';
 
 export type Devices = {
   readonly card: CardReader;
@@ -46,6 +48,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   #readerState: ReaderState = 'idle';
   #lastCheckinAt: number | null = null;
   #purgeTimer: NodeJS.Timeout | null = null;
+  #features: GatewayFeature[] = [];
 
   private constructor(
     readonly config: GatewayConfig,
@@ -104,7 +107,14 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       });
       const publisher = new OutboxPublisher(mqtt, outbox, logger);
       const gateway = new Gateway(config, logger, version, devices, db, outbox, mqtt, publisher, broker);
+      cleanups.push(() => gateway.stop());
       gateway.#wire();
+      for (const factory of FEATURES) {
+        const feature = factory(gateway);
+        if (!feature) continue;
+        await feature.start(gateway);
+        gateway.#features.push(feature);
+      }
       return gateway;
     } catch (error) {
       for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
@@ -225,6 +235,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.#shutdown.abort();
     if (this.#purgeTimer) clearInterval(this.#purgeTimer);
     await this.#current?.catch(() => {});
+    for (const feature of this.#features.reverse()) {
+      await feature.stop().catch((error: unknown) => this.logger.warn({ feature: feature.name, err: String(error) }, 'a feature did not stop cleanly'));
+    }
     this.publisher.stop();
     if (this.mqtt.connected) {
       const offline = JSON.stringify(gatewayStatusPayload({ config: this.config, version: this.version, online: false }));

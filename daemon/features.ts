@@ -1,0 +1,5 @@
+// The features the gateway runs, in start order. A factory returns null when its feature is
+// switched off in config.
+import type { FeatureFactory } from './feature.js';
+
+export const FEATURES: readonly FeatureFactory[] = [];
