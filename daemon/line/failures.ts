@@ -31,6 +31,9 @@ export function fromNetworkError(error: unknown, reusedSocket: boolean): LineFai
   if (code === 'ELINE_TIMEOUT') {
     return { code: 'LINE_TIMEOUT', message, lineFault: true, transient: true, notSent: false };
   }
+  if (code === 'ECONNECT_TIMEOUT') {
+    return { code: 'LINE_DOWN', message, lineFault: true, transient: true, notSent: true };
+  }
   if (isTlsError(code, message)) {
     // A server presenting the wrong certificate will not fix itself by asking again.
     const trust = code.includes('CERT') || code.startsWith('ERR_TLS') || code.includes('VERIFY') || /certificate/i.test(message);
