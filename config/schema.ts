@@ -8,6 +8,9 @@ import { PanelConfigSchema } from '../drivers/panel/config.js';
 import { LineConfigSchema } from '../daemon/line/config.js';
 import { MqttConfigSchema } from '../daemon/mqtt/config.js';
 import { CONSENT_ITEMS } from '../daemon/domain/consent.js';
+import { StatusConfigSchema } from '../daemon/status/config.js';
+import { OpsConfigSchema } from '../daemon/ops/config.js';
+import { PathOption } from './path-option.js';
 
 const ms = (def: number, description: string) =>
   Type.Integer({ minimum: 100, maximum: 600000, default: def, description });
@@ -37,7 +40,7 @@ export const ConfigSchema = Type.Object(
   {
     gatewayId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'gw1', description: 'Name of this gateway in topics and status' }),
     readerId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'reader1', description: 'Name of the reader this box drives' }),
-    dataDir: Type.String({ minLength: 1, default: './var/data', description: 'Where the SQLite store lives (systemd: /var/lib/oqs-gateway)' }),
+    dataDir: PathOption('/var/lib/oqs-gateway', 'Where the SQLite store lives'),
     logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level' }),
     retentionHours: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 72, description: 'Hours stored check-ins (patient data) are kept after delivery' }),
     demo: Type.Object(
@@ -52,6 +55,8 @@ export const ConfigSchema = Type.Object(
     face: FaceConfigSchema,
     panel: PanelConfigSchema,
     line: LineConfigSchema,
+    status: StatusConfigSchema,
+    ops: OpsConfigSchema,
   },
   { additionalProperties: false, default: {} },
 );

@@ -40,7 +40,7 @@ export function exampleConfig(): string {
   return [
     '# oqs-gateway configuration (YAML). Every key is optional; the value shown is the default.',
     '# Generated from the config schema by `oqsgw config example`; check a file with `oqsgw config check FILE`.',
-    '# Relative paths are relative to the working directory (systemd: /var/lib/oqs-gateway).',
+    "# Relative paths are relative to this file's folder.",
     ...render(ConfigSchema as unknown as SchemaNode, ''),
     '',
   ].join('\n');

@@ -1,10 +1,12 @@
 // Loads and validates the YAML config. A bad file stops start-up with one line per problem that
 // names the key, the value, what is allowed, and where to look.
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { ConfigSchema, type GatewayConfig } from '../../config/schema.js';
 import { fromRoot } from '../paths.js';
+import { PATH_MARK } from '../../config/path-option.js';
 
 export class ConfigError extends Error {
   constructor(readonly file: string, readonly problems: string[]) {
@@ -81,12 +83,29 @@ export function validateConfig(data: unknown, file = '(config)'): GatewayConfig 
   return input;
 }
 
-export function parseConfig(text: string, file = '(config)'): GatewayConfig {
+interface SchemaNode {
+  properties?: Record<string, SchemaNode>;
+  [PATH_MARK]?: boolean;
+}
+
+/** Resolves every path-valued key (see config/path-option.ts) against `base`, in place. */
+function resolvePaths(schema: SchemaNode, data: Record<string, unknown>, base: string): void {
+  for (const [key, node] of Object.entries(schema.properties ?? {})) {
+    const value = data[key];
+    if (node[PATH_MARK] && typeof value === 'string' && value !== '' && !isAbsolute(value)) data[key] = resolve(base, value);
+    else if (node.properties && value && typeof value === 'object') resolvePaths(node, value as Record<string, unknown>, base);
+  }
+}
+
+/** `base`: the folder relative paths are resolved against (the config file's; default: the working directory). */
+export function parseConfig(text: string, file = '(config)', base = process.cwd()): GatewayConfig {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(file, doc.errors.map((e) => `YAML syntax at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`));
   }
-  return validateConfig(doc.toJS(), file);
+  const config = validateConfig(doc.toJS(), file);
+  resolvePaths(ConfigSchema as unknown as SchemaNode, config as unknown as Record<string, unknown>, base);
+  return config;
 }
 
 export function loadConfig(file: string): GatewayConfig {
@@ -96,5 +115,5 @@ export function loadConfig(file: string): GatewayConfig {
   } catch (error) {
     throw new ConfigError(file, [`cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
   }
-  return parseConfig(text, file);
+  return parseConfig(text, file, dirname(resolve(file)));
 }

@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { EhrConfigSchema } from '../ehr/config.js';
+import { PathOption } from '../../config/path-option.js';
 
 export const MqttConfigSchema = Type.Object(
   {
@@ -10,13 +12,14 @@ export const MqttConfigSchema = Type.Object(
     baseTopic: Type.String({ pattern: '^[^#+]+$', default: 'oqs/{gatewayId}', description: 'Base topic; {gatewayId} is replaced' }),
     username: Type.String({ default: '', description: 'Broker user name (empty: none)' }),
     password: Type.String({ default: '', description: 'Broker password (empty: none)' }),
-    ca: Type.String({ default: '', description: 'PEM file of the broker CA (mqtts)' }),
-    cert: Type.String({ default: '', description: 'PEM file of our client certificate (mqtts, optional)' }),
-    key: Type.String({ default: '', description: 'PEM file of our client key (mqtts, optional)' }),
+    ca: PathOption('', 'PEM file of the broker CA (mqtts)'),
+    cert: PathOption('', 'PEM file of our client certificate (mqtts, optional)'),
+    key: PathOption('', 'PEM file of our client key (mqtts, optional)'),
     allowPlaintextPatientData: Type.Boolean({
       default: false,
       description: 'Allow patient data over plain mqtt:// to a broker that is not on loopback. Leave false unless the network is otherwise protected',
     }),
+    ehr: EhrConfigSchema,
   },
   { additionalProperties: false, default: {} },
 );
