@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { PathOption } from '../../config/path-option.js';
 
 const ms = (min: number, def: number, description: string) => Type.Integer({ minimum: min, maximum: 600000, default: def, description });
 
@@ -9,9 +10,9 @@ export const LineConfigSchema = Type.Object(
       description: "'https' for the eligibility service over mutual TLS; 'sim' starts the reference service in-process on 127.0.0.1 with the test PKI and talks to it over real mutual TLS",
     }),
     url: Type.String({ default: '', description: 'https: base URL of the eligibility service, e.g. https://oqs.example:8443' }),
-    ca: Type.String({ default: '', description: 'https: PEM file of the pinned service CA (the only CA trusted for the line)' }),
-    cert: Type.String({ default: '', description: "https: PEM file of the clinic's client certificate" }),
-    key: Type.String({ default: '', description: 'https: PEM file of the client key (must be mode 0600, or the daemon refuses to start)' }),
+    ca: PathOption('', 'https: PEM file of the pinned service CA (the only CA trusted for the line)'),
+    cert: PathOption('', "https: PEM file of the clinic's client certificate"),
+    key: PathOption('', 'https: PEM file of the client key (must be mode 0600, or the daemon refuses to start)'),
     timeoutMs: Type.Integer({ minimum: 500, maximum: 120000, default: 10000, description: 'Timeout of one request' }),
     connectTimeoutMs: ms(100, 3000, 'Timeout for the TCP + TLS connection; a line that cannot connect is down'),
     retries: Type.Integer({ minimum: 0, maximum: 5, default: 2, description: 'Extra attempts, with jittered backoff, for requests safe to repeat (challenge, by number, batch); card checks are only re-sent when they provably never left' }),
@@ -22,7 +23,7 @@ export const LineConfigSchema = Type.Object(
     batchConcurrency: Type.Integer({ minimum: 1, maximum: 16, default: 4, description: 'Batch requests in flight at once' }),
     sim: Type.Object(
       {
-        pkiDir: Type.String({ default: '', description: "sim: test PKI directory (default var/pki under the package; generated when missing)" }),
+        pkiDir: PathOption('', 'sim: test PKI directory (empty: var/pki under the package; generated when missing)'),
         seed: Type.String({ default: 'oqs-demo', description: 'sim: seed of the synthetic register (the same seed gives the same people)' }),
         households: Type.Integer({ minimum: 0, maximum: 100000, default: 1500, description: 'sim: generated households besides the named test people' }),
         latencyMs: Type.Integer({ minimum: 0, maximum: 60000, default: 0, description: 'sim: added latency per request' }),
