@@ -35,6 +35,9 @@ export type Devices = {
 
 const PURGE_EVERY_MS = 15 * 60 * 1000;
 
+/** Adds to a check-in before it is committed (e.g. the EHR's patient id, daemon/ehr/). */
+export type CheckinEnricher = (event: CheckinEvent) => Promise<CheckinEvent>;
+
 export interface GatewayEvents {
   /** A check-in was committed (before it is published). */
   checkin: [CheckinEvent];
@@ -49,6 +52,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   #lastCheckinAt: number | null = null;
   #purgeTimer: NodeJS.Timeout | null = null;
   #features: GatewayFeature[] = [];
+  #enrichers: CheckinEnricher[] = [];
 
   private constructor(
     readonly config: GatewayConfig,
@@ -193,17 +197,30 @@ export class Gateway extends EventEmitter<GatewayEvents> {
 
   /** The one way a check-in becomes durable: committed to the outbox before anything else. */
   async commitCheckin(outcome: CheckinOutcome, startedAt: number): Promise<CheckinEvent> {
-    const event = buildCheckinEvent(outcome, {
+    let event = buildCheckinEvent(outcome, {
       eventId: randomUUID(),
       gatewayId: this.config.gatewayId,
       readerId: this.config.readerId,
       startedAt,
       now: Date.now(),
     });
+    for (const enrich of this.#enrichers) {
+      // An enricher that fails must not cost the check-in: it is committed without the addition.
+      event = await enrich(event).catch((error: unknown) => {
+        this.logger.warn({ err: String(error) }, 'a check-in enricher failed; committed without it');
+        return event;
+      });
+    }
     await this.outbox.commit(event.eventId, this.topics.checkins, event);
     this.#lastCheckinAt = Date.now();
     this.emit('checkin', event);
     return event;
+  }
+
+  /** For features: called in order on every check-in before commit; returns the remover. */
+  addCheckinEnricher(enricher: CheckinEnricher): () => void {
+    this.#enrichers.push(enricher);
+    return () => (this.#enrichers = this.#enrichers.filter((e) => e !== enricher));
   }
 
   #setState(state: ReaderState): void {

@@ -12,4 +12,37 @@ export const MIGRATIONS: readonly string[] = [
      attempts INTEGER NOT NULL DEFAULT 0
    );
    CREATE INDEX outbox_pending ON outbox (published_at, seq)`,
+  // 2: the EHR side (daemon/ehr/). The link secret is per gateway and never leaves the box; a link
+  // key is an HMAC of the insurance identity (never the Individual Number), so the table alone
+  // names nobody. Re-checks and batches hold patient data: deleted when done, purged by age.
+  `CREATE TABLE ehr_secret (name TEXT PRIMARY KEY, value BLOB NOT NULL, created_at INTEGER NOT NULL);
+   CREATE TABLE patient_links (
+     link_key TEXT PRIMARY KEY,
+     patient_id TEXT NOT NULL,
+     event_id TEXT NOT NULL,
+     linked_at INTEGER NOT NULL
+   );
+   CREATE TABLE checkin_link_keys (event_id TEXT PRIMARY KEY, link_key TEXT NOT NULL, created_at INTEGER NOT NULL);
+   CREATE INDEX checkin_link_keys_created ON checkin_link_keys (created_at);
+   CREATE TABLE ehr_rechecks (
+     recheck_id TEXT PRIMARY KEY,
+     origin TEXT NOT NULL,
+     request_id TEXT,
+     correlation_id TEXT,
+     pending TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     next_at INTEGER NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE ehr_batches (
+     batch_id TEXT PRIMARY KEY,
+     request_id TEXT,
+     reply_topic TEXT NOT NULL,
+     correlation_id TEXT,
+     patients TEXT NOT NULL,
+     count INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     finished_at INTEGER
+   );
+   CREATE UNIQUE INDEX ehr_batches_request ON ehr_batches (reply_topic, request_id) WHERE request_id IS NOT NULL`,
 ];

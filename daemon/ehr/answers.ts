@@ -1,0 +1,45 @@
+// Payloads the gateway sends back to the EHR (schemas/inquiry-response.v1 and friends).
+import type { EligibilityResult } from '../line/eligibility.js';
+import type { ResultCode } from '../result-codes.js';
+
+export type InquiryStatus = 'answered' | 'queued' | 'rechecked' | 'expired';
+
+/** The by-number path has no card registration to speak of: valid or not. */
+export function codeOfResult(result: EligibilityResult): ResultCode {
+  return result.status === 'valid' ? 'ELIGIBLE' : 'NOT_ELIGIBLE';
+}
+
+/** A line that is down (or slow) is worth asking again later; other failures are final. */
+export function isRecheckable(code: ResultCode): boolean {
+  return code === 'LINE_DOWN' || code === 'LINE_TIMEOUT';
+}
+
+export interface RequestEcho {
+  readonly requestId: string | null;
+  readonly correlationId: string | null;
+}
+
+export function inquiryResponse(input: RequestEcho & {
+  eventId: string;
+  gatewayId: string;
+  status: InquiryStatus;
+  code: ResultCode;
+  recheckId: string | null;
+  patientId: string | null;
+  result: EligibilityResult | null;
+}) {
+  return {
+    schema: 'oqs.inquiry-response.v1' as const,
+    eventId: input.eventId,
+    gatewayId: input.gatewayId,
+    time: new Date().toISOString(),
+    requestId: input.requestId,
+    correlationId: input.correlationId,
+    status: input.status,
+    code: input.code,
+    ok: input.code === 'ELIGIBLE',
+    recheckId: input.recheckId,
+    patientId: input.patientId,
+    result: input.result,
+  };
+}

@@ -1,0 +1,189 @@
+// <base>/batches: 一括照会 of booked patients. Accepted at once (a batch id, sent QoS 1), then run
+// in the background one line-sized chunk at a time: each patient's answer is committed to the
+// outbox as it comes (eventId <batchId>/<index>), then a summary (<batchId>/summary). The batch is
+// stored first, so a restart resumes it; items already committed are not asked again.
+import { randomUUID } from 'node:crypto';
+import type { BatchItemResult, EligibilityClient, InsuranceNumber, NumberCheckRequest } from '../line/eligibility.js';
+import { toPending } from '../line/pending.js';
+import type { Logger } from '../log.js';
+import { codeOf, type ResultCode } from '../result-codes.js';
+import type { Database } from '../store/database.js';
+import type { Outbox } from '../store/outbox.js';
+import { codeOfResult, isRecheckable } from './answers.js';
+import { numberRequestOf } from './insurance-input.js';
+import type { RecheckQueue } from './rechecks.js';
+import type { IncomingRequest } from './request.js';
+import type { Responder } from './responder.js';
+import { validatePayload, type FieldError } from './schemas.js';
+
+export interface BatchDeps {
+  readonly db: Database;
+  readonly outbox: Outbox;
+  readonly line: EligibilityClient;
+  readonly responder: Responder;
+  readonly rechecks: RecheckQueue;
+  readonly gatewayId: string;
+  readonly maxPatients: number;
+  readonly chunk: number;
+  readonly patientIdOf: (insurance: InsuranceNumber) => Promise<string | null>;
+  readonly logger: Logger;
+}
+
+interface StoredPatient extends NumberCheckRequest { readonly ref: string | null }
+interface BatchRow { batch_id: string; request_id: string | null; reply_topic: string; correlation_id: string | null; patients: string; created_at: number; [k: string]: unknown }
+
+export class BatchRunner {
+  #queue: Promise<void> = Promise.resolve();
+  #abort = new AbortController();
+
+  constructor(private readonly deps: BatchDeps) {}
+
+  /** Unfinished batches of an earlier run (a stop or a crash) go on where they stopped. */
+  async resume(): Promise<number> {
+    const rows = await this.deps.db.all<{ batch_id: string }>('SELECT batch_id FROM ehr_batches WHERE finished_at IS NULL ORDER BY created_at');
+    for (const row of rows) this.#schedule(row.batch_id);
+    return rows.length;
+  }
+
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await this.#queue;
+  }
+
+  /** Resolves when every batch accepted so far has finished (tests, benchmarks). */
+  idle(): Promise<void> {
+    return this.#queue;
+  }
+
+  async handle(request: IncomingRequest): Promise<void> {
+    const { responder } = this.deps;
+    if (request.unreadable) return responder.error(request, 'INVALID_REQUEST', 'the payload is not JSON', [{ field: '', message: 'must be a JSON object' }]);
+    const errors = validatePayload('batch-request.v1', request.body);
+    if (errors) return responder.error(request, 'INVALID_REQUEST', 'the batch does not match schemas/batch-request.v1.schema.json', errors);
+    const body = request.body as { patients: Record<string, unknown>[] };
+    if (body.patients.length > this.deps.maxPatients) {
+      return responder.error(request, 'BATCH_TOO_LARGE', `at most ${this.deps.maxPatients} patients per batch (mqtt.ehr.maxBatchPatients); split it`,
+        [{ field: '/patients', message: `has ${body.patients.length} entries; at most ${this.deps.maxPatients}` }]);
+    }
+    if (!request.reply) {
+      return responder.error(request, 'INVALID_REQUEST', 'nowhere to answer: give an MQTT 5 Response Topic or replyTo',
+        request.replyProblem ? [] : [{ field: '/replyTo', message: 'is required without an MQTT 5 Response Topic' }]);
+    }
+    const patients: StoredPatient[] = [];
+    const problems: FieldError[] = [];
+    body.patients.forEach((entry, index) => {
+      const checked = numberRequestOf(entry, `/patients/${index}`);
+      if ('errors' in checked) problems.push(...checked.errors);
+      else patients.push({ ...checked.request, ref: typeof entry.ref === 'string' ? entry.ref : null });
+    });
+    if (problems.length > 0) return responder.error(request, 'INVALID_REQUEST', 'some patients name no valid insurance number; nothing was run', problems);
+
+    const reply = request.reply;
+    const echo = { requestId: request.requestId, correlationId: request.correlationId };
+    if (request.requestId) {
+      const known = await this.deps.db.get<{ batch_id: string }>('SELECT batch_id FROM ehr_batches WHERE reply_topic = ? AND request_id = ?', [reply.topic, request.requestId]);
+      if (known) return responder.send(reply, this.#accepted(known.batch_id, echo, patients.length, true));
+    }
+    const batchId = randomUUID();
+    await this.deps.db.run(
+      'INSERT INTO ehr_batches (batch_id, request_id, reply_topic, correlation_id, patients, count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [batchId, request.requestId, reply.topic, request.correlationId, JSON.stringify(patients), patients.length, Date.now()],
+    );
+    await responder.send(reply, this.#accepted(batchId, echo, patients.length, false));
+    this.#schedule(batchId);
+  }
+
+  #accepted(batchId: string, echo: { requestId: string | null; correlationId: string | null }, count: number, duplicate: boolean) {
+    return { schema: 'oqs.batch-accepted.v1' as const, batchId, gatewayId: this.deps.gatewayId, time: new Date().toISOString(), ...echo, count, duplicate };
+  }
+
+  /** One batch at a time, in the order accepted: the line is shared with the reader at the desk. */
+  #schedule(batchId: string): void {
+    this.#queue = this.#queue.then(() => this.#run(batchId)).catch((error: unknown) => {
+      this.deps.logger.error({ batchId, err: String(error) }, 'batch stopped by an error; it resumes at the next start');
+    });
+  }
+
+  async #run(batchId: string): Promise<void> {
+    const { db, outbox, line } = this.deps;
+    const signal = this.#abort.signal;
+    const row = await db.get<BatchRow>('SELECT * FROM ehr_batches WHERE batch_id = ? AND finished_at IS NULL', [batchId]);
+    if (!row || signal.aborted) return;
+    const patients = JSON.parse(row.patients) as StoredPatient[];
+    const done = new Set((await db.all<{ event_id: string }>('SELECT event_id FROM outbox WHERE event_id LIKE ?', [`${batchId}/%`])).map((r) => r.event_id));
+    const todo = patients.map((p, index) => ({ p, index })).filter(({ index }) => !done.has(`${batchId}/${index}`));
+    const startedAt = new Date(row.created_at).toISOString();
+    for (let offset = 0; offset < todo.length; offset += this.deps.chunk) {
+      if (signal.aborted) return;
+      const chunk = todo.slice(offset, offset + this.deps.chunk);
+      let results: BatchItemResult[];
+      try {
+        results = await line.checkBatch(chunk.map(({ p }) => p), signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        const code = codeOf(error, 'LINE_ERROR');
+        const message = error instanceof Error ? error.message : String(error);
+        results = chunk.map((_, k) => ({ index: k, ok: false as const, code, message }));
+      }
+      for (const item of results) {
+        const entry = chunk[item.index];
+        if (!entry) continue;
+        await outbox.commit(`${batchId}/${entry.index}`, row.reply_topic, await this.#item(row, entry.index, entry.p, item));
+      }
+    }
+    await outbox.commit(`${batchId}/summary`, row.reply_topic, await this.#summary(row, patients.length, startedAt));
+    // The patients' insurance numbers are not needed any more: only the outbox keeps answers, until retention.
+    await db.run("UPDATE ehr_batches SET finished_at = ?, patients = '[]' WHERE batch_id = ?", [Date.now(), batchId]);
+    this.deps.logger.info({ batchId, count: patients.length }, 'batch finished');
+  }
+
+  async #item(row: BatchRow, index: number, patient: StoredPatient, item: BatchItemResult) {
+    const echo = { requestId: row.request_id, correlationId: row.correlation_id };
+    const code: ResultCode = item.ok ? codeOfResult(item.result) : item.code;
+    const recheckId = !item.ok && isRecheckable(code) ? await this.deps.rechecks.enqueue('batch', echo, toPending(patient)) : null;
+    const result = item.ok ? item.result : null;
+    return {
+      schema: 'oqs.batch-item.v1' as const,
+      eventId: `${row.batch_id}/${index}`,
+      batchId: row.batch_id,
+      gatewayId: this.deps.gatewayId,
+      time: new Date().toISOString(),
+      ...echo,
+      index,
+      ref: patient.ref,
+      code,
+      ok: code === 'ELIGIBLE',
+      message: item.ok ? null : item.message,
+      recheckId,
+      patientId: await this.deps.patientIdOf(result?.person?.insurance ?? patient),
+      result,
+    };
+  }
+
+  /** Counted from the committed items, so a resumed batch sums its first run's answers too. */
+  async #summary(row: BatchRow, count: number, startedAt: string) {
+    const byCode: Record<string, number> = {};
+    let queued = 0;
+    const rows = await this.deps.db.all<{ payload: string }>('SELECT payload FROM outbox WHERE event_id LIKE ?', [`${row.batch_id}/%`]);
+    for (const r of rows) {
+      const item = JSON.parse(r.payload) as { schema?: string; code?: string; recheckId?: string | null };
+      if (item.schema !== 'oqs.batch-item.v1' || !item.code) continue;
+      byCode[item.code] = (byCode[item.code] ?? 0) + 1;
+      if (item.recheckId) queued++;
+    }
+    return {
+      schema: 'oqs.batch-summary.v1' as const,
+      eventId: `${row.batch_id}/summary`,
+      batchId: row.batch_id,
+      gatewayId: this.deps.gatewayId,
+      time: new Date().toISOString(),
+      requestId: row.request_id,
+      correlationId: row.correlation_id,
+      count,
+      byCode,
+      queued,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+    };
+  }
+}

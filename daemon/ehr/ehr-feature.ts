@@ -1,0 +1,133 @@
+// The EHR side of the MQTT contract as one gateway feature: it subscribes to the request topics,
+// routes each request to its handler, puts the linked patient id on check-ins before they are
+// committed, re-checks inquiries the line could not answer, and purges its stored patient data.
+import type { IPublishPacket } from 'mqtt';
+import type { GatewayFeature } from '../feature.js';
+import type { Gateway } from '../gateway.js';
+import type { InsuranceNumber } from '../line/eligibility.js';
+import { BatchRunner } from './batches.js';
+import { handleInquiry } from './inquiries.js';
+import { handlePatientLink } from './link-handler.js';
+import { PatientLinks } from './patient-links.js';
+import { RecheckQueue } from './rechecks.js';
+import { parseRequest, type IncomingRequest, type RequestKind } from './request.js';
+import { Responder } from './responder.js';
+import { ehrTopicsFor } from './topics.js';
+
+const PURGE_EVERY_MS = 15 * 60 * 1000;
+
+export interface EhrFeature extends GatewayFeature {
+  readonly links: PatientLinks;
+  readonly rechecks: RecheckQueue;
+  readonly batches: BatchRunner;
+  /** Requests being handled right now (tests wait for 0). */
+  readonly busy: number;
+  purge(): Promise<void>;
+}
+
+export function createEhrFeature(gateway: Gateway): EhrFeature | null {
+  const config = gateway.config.mqtt.ehr;
+  if (!config.requests) return null;
+  const logger = gateway.logger.child({ component: 'ehr' });
+  const topics = ehrTopicsFor(gateway.topics);
+  const links = new PatientLinks(gateway.db);
+  const patientIdOf = (insurance: InsuranceNumber) => links.patientIdOf(insurance);
+  const responder = new Responder(gateway.mqtt, gateway.config.gatewayId, topics.errors, logger);
+  const rechecks = new RecheckQueue({
+    db: gateway.db, outbox: gateway.outbox, line: gateway.devices.line, topic: topics.rechecks, gatewayId: gateway.config.gatewayId,
+    intervalMs: config.recheckIntervalSeconds * 1000, maxAgeMs: config.recheckMaxAgeHours * 3600 * 1000, patientIdOf, logger,
+  });
+  const batches = new BatchRunner({
+    db: gateway.db, outbox: gateway.outbox, line: gateway.devices.line, responder, rechecks, gatewayId: gateway.config.gatewayId,
+    maxPatients: config.maxBatchPatients, chunk: gateway.config.line.batchChunk, patientIdOf, logger,
+  });
+  const stopping = new AbortController();
+  const routes = new Map<string, RequestKind>([[topics.inquiries, 'inquiry'], [topics.batches, 'batch'], [topics.patientsLink, 'patient-link']]);
+  const inFlight = new Set<Promise<void>>();
+  let removeEnricher: (() => void) | null = null;
+  let purgeTimer: NodeJS.Timeout | null = null;
+
+  const serve = (request: IncomingRequest): Promise<void> => {
+    switch (request.kind) {
+      case 'inquiry':
+        return handleInquiry(request, { line: gateway.devices.line, responder, rechecks, gatewayId: gateway.config.gatewayId, patientIdOf, signal: stopping.signal });
+      case 'batch':
+        return batches.handle(request);
+      case 'patient-link':
+        return handlePatientLink(request, links, responder, gateway.config.gatewayId);
+    }
+  };
+
+  const onMessage = (topic: string, payload: Buffer, packet: IPublishPacket) => {
+    const kind = routes.get(topic);
+    if (!kind) return;
+    const request = parseRequest(kind, topic, payload, packet, topics.repliesPrefix);
+    if (packet.retain) {
+      // A retained request would be served again at every reconnect: refuse it, loudly.
+      void responder.error(request, 'INVALID_REQUEST', 'requests must not be retained; publish with retain false', [{ field: '', message: 'was retained' }]);
+      return;
+    }
+    if (stopping.signal.aborted) {
+      void responder.error(request, 'SHUTTING_DOWN', 'the gateway is stopping; ask again when it is back');
+      return;
+    }
+    const job: Promise<void> = serve(request)
+      .catch(async (error: unknown) => {
+        logger.error({ request: kind, err: String(error) }, 'EHR request failed');
+        await responder.error(request, 'INTERNAL_ERROR', 'the gateway could not serve this request; see its log');
+      })
+      .finally(() => inFlight.delete(job));
+    inFlight.add(job);
+  };
+
+  const subscribe = () => {
+    gateway.mqtt.subscribe([...routes.keys()], { qos: 1 }, (error) => {
+      if (error) logger.error({ err: error.message }, 'could not subscribe to the EHR request topics');
+    });
+  };
+
+  const purge = async () => {
+    const retentionMs = gateway.config.retentionHours * 3600 * 1000;
+    const keys = await links.purge(retentionMs);
+    const done = await gateway.db.run('DELETE FROM ehr_batches WHERE finished_at IS NOT NULL AND finished_at < ?', [Date.now() - retentionMs]);
+    if (keys + done.changes > 0) logger.info({ linkKeys: keys, batches: done.changes }, 'purged EHR records past retention');
+  };
+
+  return {
+    name: 'ehr',
+    links,
+    rechecks,
+    batches,
+    get busy() { return inFlight.size; },
+    purge,
+    async start() {
+      removeEnricher = gateway.addCheckinEnricher(async (event) => {
+        const insurance = event.eligibility?.person?.insurance;
+        if (!insurance) return event;
+        const key = await links.keyFor(insurance);
+        await links.remember(event.eventId, key);
+        const patientId = await links.patientIdFor(key);
+        return patientId ? { ...event, patientId } : event;
+      });
+      gateway.mqtt.on('message', onMessage);
+      gateway.mqtt.on('connect', subscribe);
+      if (gateway.mqtt.connected) subscribe();
+      rechecks.start();
+      const resumed = await batches.resume();
+      if (resumed > 0) logger.info({ batches: resumed }, 'resuming unfinished batches');
+      purgeTimer = setInterval(() => void purge().catch(() => {}), PURGE_EVERY_MS);
+      purgeTimer.unref();
+      void purge().catch(() => {});
+    },
+    async stop() {
+      stopping.abort();
+      removeEnricher?.();
+      if (purgeTimer) clearInterval(purgeTimer);
+      gateway.mqtt.off('message', onMessage);
+      gateway.mqtt.off('connect', subscribe);
+      await Promise.allSettled([...inFlight]);
+      await batches.stop();
+      await rechecks.stop();
+    },
+  };
+}
