@@ -9,7 +9,33 @@ export const FaceConfigSchema = Type.Object(
     device: Type.String({ default: '/dev/video0', description: 'camera: the V4L2 device' }),
     threshold: Type.Number({
       minimum: 0, maximum: 1, default: 0.5,
-      description: 'Similarity at or above which the live face matches the card photo',
+      description: 'Similarity (1 - descriptor distance) at or above which the live face matches the card photo; the default is the benchmark threshold (docs/face.md)',
+    }),
+    source: Type.Union([Type.Literal('v4l2'), Type.Literal('files')], {
+      default: 'v4l2',
+      description: "camera: where frames come from: 'v4l2' reads `device`; 'files' is the simulated camera that plays `simFrames`",
+    }),
+    simFrames: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: "camera with source 'files': image files (JPEG, PNG, JPEG 2000) played in turn, looping, as camera frames",
+    }),
+    simFrameIntervalMs: Type.Integer({ minimum: 1, maximum: 5000, default: 100, description: "camera with source 'files': time between frames" }),
+    captureWidth: Type.Integer({ minimum: 160, maximum: 4096, default: 640, description: 'camera: V4L2 capture width in pixels' }),
+    captureHeight: Type.Integer({ minimum: 120, maximum: 4096, default: 480, description: 'camera: V4L2 capture height in pixels' }),
+    detector: Type.Union([Type.Literal('tiny'), Type.Literal('ssd')], {
+      default: 'tiny',
+      description: "camera: face detector for live frames ('tiny' is about 3x faster; 'ssd' finds small and turned faces more often); the card photo always uses 'ssd'",
+    }),
+    minFacePx: Type.Integer({ minimum: 24, maximum: 2000, default: 80, description: 'camera: smallest face width (pixels) compared; smaller faces get "come closer"' }),
+    framesToDecide: Type.Integer({ minimum: 1, maximum: 30, default: 3, description: 'camera: usable frames compared before deciding (the score is their median)' }),
+    framesToReject: Type.Integer({ minimum: 1, maximum: 100, default: 8, description: 'camera: usable frames below the threshold after which the attempt ends as a mismatch (before the time is up)' }),
+    liveness: Type.Union([Type.Literal('movement'), Type.Literal('off')], {
+      default: 'movement',
+      description: "camera: presentation-attack check: 'movement' requires the face to move like a head, not like a flat picture (docs/face.md says what it does not stop)",
+    }),
+    livenessMinMotion: Type.Number({
+      minimum: 0, maximum: 1, default: 0.02,
+      description: 'camera: least non-affine landmark movement across frames, in inter-ocular distances, that counts as a live face',
     }),
     simDecisions: Type.Array(Type.Union([Type.Literal('match'), Type.Literal('mismatch'), Type.Literal('no-face'), Type.Literal('spoof')]), {
       default: ['match'],

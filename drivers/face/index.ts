@@ -1,14 +1,42 @@
 // Chooses the face driver named in config.
 import type { Logger } from '../../daemon/log.js';
+import { CameraFaceMatcher } from './camera-face-matcher.js';
 import type { FaceConfig } from './config.js';
 import type { FaceMatcher } from './face-matcher.js';
+import type { FrameSource } from './frame-source.js';
+import type { MatchPolicy } from './match-session.js';
+import { SimCamera } from './sim-camera.js';
 import { SimFaceMatcher } from './sim-face-matcher.js';
+import { V4l2Camera } from './v4l2-camera.js';
+import { DEFAULT_QUALITY_LIMITS } from './frame-quality.js';
 
-export function createFaceMatcher(config: FaceConfig, _logger: Logger): FaceMatcher {
+export function matchPolicyOf(config: FaceConfig): MatchPolicy {
+  return {
+    threshold: config.threshold,
+    framesToDecide: config.framesToDecide,
+    framesToReject: Math.max(config.framesToReject, config.framesToDecide),
+    liveness: config.liveness,
+    livenessMinMotion: config.livenessMinMotion,
+  };
+}
+
+export function frameSourceOf(config: FaceConfig): FrameSource {
+  return config.source === 'files'
+    ? new SimCamera(config.simFrames, config.simFrameIntervalMs)
+    : new V4l2Camera(config.device, config.captureWidth, config.captureHeight);
+}
+
+export function createFaceMatcher(config: FaceConfig, logger: Logger): FaceMatcher {
   switch (config.driver) {
     case 'sim':
       return new SimFaceMatcher(config.simDecisions, config.threshold);
     case 'camera':
-      throw new Error("face.driver 'camera' is not available in this build yet");
+      return new CameraFaceMatcher({
+        source: frameSourceOf(config),
+        policy: matchPolicyOf(config),
+        detector: config.detector,
+        limits: { ...DEFAULT_QUALITY_LIMITS, minFacePx: config.minFacePx },
+        logger: logger.child({ component: 'face' }),
+      });
   }
 }

@@ -1,0 +1,65 @@
+// `oqsgw face compare A B [--json]` and `oqsgw face calibrate`: the face driver's engine on files,
+// for technicians checking a camera set-up and for re-measuring the threshold.
+import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { loadConfig } from '../../config/load.js';
+import { FaceConfigSchema } from '../../../drivers/face/config.js';
+import { GatewayError } from '../../result-codes.js';
+
+const DEFAULT_THRESHOLD = FaceConfigSchema.properties.threshold.default as number;
+
+function parseThreshold(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`--threshold must be a number from 0 to 1, not "${value}"`);
+  return n;
+}
+
+export function registerFaceCommands(program: Command): void {
+  const face = program.command('face').description('Face matching: compare two pictures, or measure accuracy on a labelled set');
+  face
+    .command('compare')
+    .argument('<a>', 'first picture (JPEG, PNG or JPEG 2000), e.g. a card photo')
+    .argument('<b>', 'second picture, e.g. a camera still')
+    .option('--json', 'print the result as JSON')
+    .option('--threshold <similarity>', 'decision threshold (default: face.threshold from --config, else the built-in default)', parseThreshold)
+    .option('-c, --config <file>', 'take face.threshold from this config file')
+    .description('Prints the distance, the similarity (1 - distance) and the decision for the main face of two pictures')
+    .action(async (a: string, b: string, opts: { json?: boolean; threshold?: number; config?: string }) => {
+      const threshold = opts.threshold ?? (opts.config ? loadConfig(opts.config).face.threshold : DEFAULT_THRESHOLD);
+      const { compareImages } = await import('../../../drivers/face/compare.js');
+      try {
+        const [x, y] = await Promise.all([readFile(a), readFile(b)]);
+        const result = await compareImages(x, y, threshold);
+        if (opts.json) console.log(JSON.stringify({ a, b, ...result }));
+        else {
+          console.log(`faces found: ${result.faces[0]} in ${a}, ${result.faces[1]} in ${b}`);
+          console.log(`distance:    ${result.distance ?? '-'}`);
+          console.log(`similarity:  ${result.similarity ?? '-'} (threshold ${result.threshold})`);
+          console.log(`decision:    ${result.decision}`);
+        }
+        process.exitCode = result.decision === 'match' ? 0 : 1;
+      } catch (error) {
+        const message = error instanceof GatewayError ? `${error.code}: ${error.message}` : (error as Error).message;
+        if (opts.json) console.log(JSON.stringify({ a, b, error: message }));
+        else console.error(`face compare: ${message}`);
+        process.exitCode = 2;
+      }
+    });
+  face
+    .command('calibrate')
+    .option('--data <dir>', 'labelled set: a folder with pairs.csv (file_x,file_y,Decision) and the pictures', undefined)
+    .option('--far <rate>', 'target false-accept rate', '0.001')
+    .option('--json', 'print the full report (with ROC points) as JSON')
+    .description('Runs the face benchmark on labelled pairs and prints the threshold for the target false-accept rate')
+    .action(async (opts: { data?: string; far: string; json?: boolean }) => {
+      const { calibrate, defaultFaceDataDir } = await import('../../../drivers/face/calibration.js');
+      const { formatCalibration } = await import('../../../drivers/face/calibration-text.js');
+      const report = await calibrate({ dir: opts.data ?? defaultFaceDataDir(), targetFar: Number(opts.far), onProgress: (m) => process.stderr.write(`\r${m}`) });
+      process.stderr.write('\n');
+      if ('skipped' in report) {
+        console.log(`skipped: ${report.skipped}`);
+        return;
+      }
+      console.log(opts.json ? JSON.stringify(report, null, 2) : formatCalibration(report));
+    });
+}

@@ -1,0 +1,40 @@
+// Compares the main face of two pictures (JPEG, PNG or JPEG 2000 bytes): the engine behind
+// `oqsgw face compare`. Decides with the same threshold and similarity as the live driver.
+import { describePortrait } from './camera-face-matcher.js';
+import { loadFaceEngine } from './face-engine.js';
+import { decodeImage, loadOpenCv, padImage } from './opencv-image.js';
+import { euclideanDistance, roundScore, similarityOf } from './similarity.js';
+
+export interface Comparison {
+  /** Faces found in each picture (the largest one is compared). */
+  readonly faces: readonly [number, number];
+  readonly distance: number | null;
+  readonly similarity: number | null;
+  readonly threshold: number;
+  readonly decision: 'match' | 'mismatch' | 'no-face';
+  readonly ms: number;
+}
+
+export async function compareImages(a: Uint8Array, b: Uint8Array, threshold: number): Promise<Comparison> {
+  const started = performance.now();
+  const engine = await loadFaceEngine();
+  const cv = await loadOpenCv();
+  const sides = await Promise.all([a, b].map((bytes) => decodeImage(bytes)));
+  const faces: number[] = [];
+  const descriptors: Array<Float32Array | null> = [];
+  for (const image of sides) {
+    faces.push((await engine.detect(image, 'ssd')).length);
+    descriptors.push(await describePortrait(engine, image, async (i) => padImage(cv, i, 0.25)));
+  }
+  const [x, y] = descriptors;
+  const distance = x && y ? euclideanDistance(x, y) : null;
+  const similarity = distance === null ? null : similarityOf(distance);
+  return {
+    faces: [faces[0] ?? 0, faces[1] ?? 0],
+    distance: distance === null ? null : roundScore(distance),
+    similarity: similarity === null ? null : roundScore(similarity),
+    threshold,
+    decision: similarity === null ? 'no-face' : similarity >= threshold ? 'match' : 'mismatch',
+    ms: Math.round(performance.now() - started),
+  };
+}
