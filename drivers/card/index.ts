@@ -2,10 +2,12 @@
 import type { Logger } from '../../daemon/log.js';
 import type { CardConfig } from './config.js';
 import type { CardReader } from './card-reader.js';
+import { PcscCardReader } from './pcsc/pcsc-card-reader.js';
 import { SimCardReader } from './sim-card-reader.js';
 import type { CardFault } from './virtual/faults.js';
 
 export { SimCardReader } from './sim-card-reader.js';
+export { PcscCardReader } from './pcsc/pcsc-card-reader.js';
 
 export function createCardReader(config: CardConfig, logger: Logger): CardReader {
   switch (config.driver) {
@@ -18,6 +20,6 @@ export function createCardReader(config: CardConfig, logger: Logger): CardReader
         logger,
       });
     case 'pcsc':
-      throw new Error("card.driver 'pcsc' is not available in this build yet");
+      return new PcscCardReader({ readerName: config.readerName, timeoutMs: config.commandTimeoutMs, logger });
   }
 }

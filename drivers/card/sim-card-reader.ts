@@ -45,12 +45,13 @@ export class SimCardReader extends EventEmitter<CardReaderEvents> implements Car
 
   async start(): Promise<void> {
     const { pkiDir, logger } = this.#options;
-    if (!existsSync(join(pkiDir, 'manifest.json'))) {
-      // The demo must work from a fresh checkout: make the (test-only) PKI on first use.
-      logger.info({ pkiDir }, 'sim card: no test PKI yet, generating one');
-      const r = spawnSync('bash', [fromRoot('scripts', 'gen-test-pki.sh'), pkiDir], { stdio: 'ignore' });
-      if (r.status !== 0) throw new Error(`sim card: could not generate the test PKI in ${pkiDir} (bash scripts/gen-test-pki.sh ${pkiDir})`);
+    // The demo must work from a fresh checkout: make (or bring up to date) the test-only PKI.
+    // The script is idempotent and returns at once when the tree is current.
+    const r = spawnSync('bash', [fromRoot('scripts', 'gen-test-pki.sh'), pkiDir], { stdio: 'ignore' });
+    if (r.status !== 0 && !existsSync(join(pkiDir, 'manifest.json'))) {
+      throw new Error(`sim card: could not generate the test PKI in ${pkiDir} (bash scripts/gen-test-pki.sh ${pkiDir})`);
     }
+    if (r.status !== 0) logger.warn({ pkiDir }, 'sim card: gen-test-pki.sh failed; using the existing tree');
     const known = listProfileIds(pkiDir);
     const wanted = this.#options.profiles ?? [];
     const unknown = wanted.filter((id) => !known.includes(id));

@@ -42,8 +42,9 @@ export class FaultInjector {
       case 'mute': return { delayMs: 0, response: null, mute: true };
       // After the header read, during the body: the card is pulled away half-way.
       case 'remove-mid-read': return isRead && this.#reads >= 2 ? { delayMs: 0, response: null } : { delayMs: 0, response };
-      case 'garbage': return { delayMs: 0, response: this.#bytes(Math.floor(this.#random() * 300)) };
-      case 'truncated': return { delayMs: 0, response: response.subarray(0, Math.floor(this.#random() * response.length)) };
+      // At least one byte: an empty frame is a different fault (the card said nothing at all).
+      case 'garbage': return { delayMs: 0, response: this.#bytes(1 + Math.floor(this.#random() * 300)) };
+      case 'truncated': return { delayMs: 0, response: response.subarray(0, Math.max(1, Math.floor(this.#random() * response.length))) };
       case 'wrong-sw': {
         const out = Buffer.from(response);
         const sw = WRONG_SWS[Math.floor(this.#random() * WRONG_SWS.length)]!;

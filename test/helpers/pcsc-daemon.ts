@@ -1,0 +1,125 @@
+// Brings up a private pcscd with a vpcd reader for the card integration tests and the benchmark,
+// from a cold machine, and takes it down again. pcscd has one fixed socket (/run/pcscd/pcscd.comm),
+// so there can be one per machine: when one is already running (a developer's systemd pcscd) we
+// use it with Debian's vpcd port (35963); otherwise we start `pcscd --foreground` with our own
+// reader.conf.d naming a free vpcd port, and stop it (and only it) afterwards.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
+export const VPCD_DRIVER = '/usr/lib/pcsc/drivers/serial/libifdvpcd.so';
+/** Debian's /etc/reader.conf.d/vpcd: CHANNELID 0x8C7B. */
+export const DEBIAN_VPCD_PORT = 0x8c7b;
+
+export interface PcscStack {
+  /** vpcd port of the first virtual reader ("Virtual PCD 00 00"). */
+  readonly vpcdPort: number;
+  readonly readerName: string;
+  readonly owned: boolean;
+  stop(): Promise<void>;
+}
+
+/** Why the stack cannot run here, or null when it can. */
+export function pcscUnavailable(): string | null {
+  if (spawnSync('sh', ['-c', 'command -v pcscd'], { stdio: 'ignore' }).status !== 0) return 'pcscd is not installed (apt-get install pcscd)';
+  if (!existsSync(VPCD_DRIVER)) return 'vsmartcard-vpcd is not installed (apt-get install vsmartcard-vpcd)';
+  if (typeof process.getuid === 'function' && process.getuid() !== 0 && !existsSync(PCSCD_SOCKET)) return 'starting pcscd needs root';
+  return null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function canConnect(options: { path: string } | { port: number; host: string }): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(options as never);
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** Whether something listens on a TCP port, read from /proc: connecting to vpcd to find out would
+ * itself look like a card being inserted. */
+export function listening(port: number): boolean {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  return ['/proc/net/tcp', '/proc/net/tcp6'].some((f) => {
+    if (!existsSync(f)) return false;
+    return readFileSync(f, 'utf8').split('\n').some((line) => {
+      const cols = line.trim().split(/\s+/);
+      return cols[1]?.endsWith(hex.trim()) === true && cols[3] === '0A';
+    });
+  });
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ port, host: '0.0.0.0', exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
+/** Two consecutive free ports (vpcd opens one per slot, and Debian's config has two slots). */
+async function freePortPair(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = 20000 + Math.floor(Math.random() * 40000);
+    if ((await portFree(port)) && (await portFree(port + 1))) return port;
+  }
+  throw new Error('no free port pair for vpcd');
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, ms: number, child?: ChildProcess): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (child && child.exitCode !== null) throw new Error(`pcscd exited (${child.exitCode}) while waiting for ${what}`);
+    if (await check()) return;
+    await sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export async function startPcscStack(): Promise<PcscStack> {
+  const why = pcscUnavailable();
+  if (why) throw new Error(why);
+  if (await canConnect({ path: PCSCD_SOCKET })) {
+    // Someone else's pcscd (systemd or a parallel run): use Debian's vpcd reader if it has one.
+    if (!listening(DEBIAN_VPCD_PORT)) {
+      throw new Error(`a pcscd is already running without a vpcd reader on ${DEBIAN_VPCD_PORT}; stop it or restart it after installing vsmartcard-vpcd`);
+    }
+    return { vpcdPort: DEBIAN_VPCD_PORT, readerName: 'Virtual PCD 00 00', owned: false, stop: async () => undefined };
+  }
+  const port = await freePortPair();
+  const dir = mkdtempSync(join(tmpdir(), 'oqs-pcscd-'));
+  const hex = `0x${port.toString(16).toUpperCase()}`;
+  writeFileSync(join(dir, 'vpcd'), `FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:${hex}\nLIBPATH ${VPCD_DRIVER}\nCHANNELID ${hex}\n`);
+  // A stale socket or pid file from a killed pcscd would stop ours from starting.
+  rmSync(PCSCD_SOCKET, { force: true });
+  rmSync('/run/pcscd/pcscd.pid', { force: true });
+  // OQS_PCSCD_LOG=<file>: pcscd's debug log, for diagnosing the reader stack.
+  const log = process.env.OQS_PCSCD_LOG;
+  const child = spawn('pcscd', ['--foreground', '--config', dir, ...(log ? ['--debug', '--apdu'] : [])], {
+    stdio: ['ignore', log ? openSync(log, 'w') : 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor('pcscd socket', () => canConnect({ path: PCSCD_SOCKET }), 10000, child);
+    await waitFor('vpcd port', async () => listening(port), 10000, child);
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n${stderr}`);
+  }
+  return { vpcdPort: port, readerName: 'Virtual PCD 00 00', owned: true, stop };
+}
