@@ -20,6 +20,7 @@ export const LineConfigSchema = Type.Object(
     breakerThreshold: Type.Integer({ minimum: 1, maximum: 100, default: 3, description: 'Consecutive line failures that open the circuit breaker (then calls fail at once with LINE_DOWN)' }),
     breakerCooldownMs: ms(100, 15000, 'How long the breaker stays open before one probe request is let through'),
     batchChunk: Type.Integer({ minimum: 1, maximum: 500, default: 200, description: 'Patients per batch (一括照会) request' }),
+    probeIntervalMs: Type.Integer({ minimum: 0, maximum: 3600000, default: 30000, description: 'Probe the service this often when there was no traffic, so a dead line is known (and a recovered one found) before the next patient; 0: off' }),
     batchConcurrency: Type.Integer({ minimum: 1, maximum: 16, default: 4, description: 'Batch requests in flight at once' }),
     sim: Type.Object(
       {

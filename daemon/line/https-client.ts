@@ -27,6 +27,9 @@ export interface HttpsLineOptions {
   readonly breakerCooldownMs: number;
   readonly batchChunk: number;
   readonly batchConcurrency: number;
+  /** Probe the service this often when idle, so a dead line is known (and a live one found again)
+   * before the next patient; 0 turns it off. */
+  readonly probeIntervalMs?: number;
 }
 
 const MAX_BODY = 32 * 1024 * 1024;
@@ -39,6 +42,8 @@ export class HttpsEligibilityClient implements EligibilityClient {
   readonly #breaker: CircuitBreaker;
   readonly #base: URL;
   #agent: Agent | null = null;
+  #probe: NodeJS.Timeout | null = null;
+  #lastActivity = 0;
 
   constructor(private readonly options: HttpsLineOptions, private readonly logger: Logger) {
     this.#base = new URL(options.url);
@@ -50,9 +55,26 @@ export class HttpsEligibilityClient implements EligibilityClient {
     const { ca, cert, key } = this.options.tls;
     // ca replaces the system roots: only the pinned service CA is trusted.
     this.#agent = new Agent({ keepAlive: true, maxSockets: 16, ca, cert, key, minVersion: 'TLSv1.2', rejectUnauthorized: true });
+    const every = this.options.probeIntervalMs ?? 0;
+    if (every > 0) {
+      this.#probe = setInterval(() => { if (Date.now() - this.#lastActivity >= every) void this.probe(); }, every);
+      this.#probe.unref();
+    }
+  }
+
+  /** One health request; its outcome feeds the breaker like any other. Never throws. */
+  async probe(): Promise<boolean> {
+    try {
+      const body = await this.#call(PATHS.health, {}, false);
+      return typeof body === 'object' && body !== null && (body as { ok?: unknown }).ok === true;
+    } catch {
+      return false;
+    }
   }
 
   async stop(): Promise<void> {
+    if (this.#probe) clearInterval(this.#probe);
+    this.#probe = null;
     this.#agent?.destroy();
     this.#agent = null;
   }
@@ -123,6 +145,7 @@ export class HttpsEligibilityClient implements EligibilityClient {
   /** One logical request: attempts, breaker bookkeeping, and the parsed (not yet validated) body. */
   async #call(path: string, body: unknown, repeatable: boolean, signal?: AbortSignal): Promise<unknown> {
     const payload = Buffer.from(JSON.stringify(body));
+    this.#lastActivity = Date.now();
     for (let attempt = 0; ; attempt += 1) {
       if (signal?.aborted) throw signal.reason;
       if (!this.#agent) throw new GatewayError('LINE_DOWN', 'eligibility client not started');

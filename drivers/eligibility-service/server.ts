@@ -119,7 +119,7 @@ export class EligibilityService {
       send(res, 400, { error: 'body is not JSON' });
       return;
     }
-    const fault = req.url === PATHS.health ? null : pickFault(this.#plan, this.#random, ['timeout', '5xx', '503', 'malformed', 'invalid', 'reset', 'tls']);
+    const fault = pickFault(this.#plan, this.#random, ['timeout', '5xx', '503', 'malformed', 'invalid', 'reset', 'tls']);
     const delay = delayFor(this.#plan, this.#random);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     if (fault) { this.#fault(fault, req, res); return; }

@@ -45,7 +45,7 @@ export async function startHarness(t: Test, options: HarnessOptions = {}): Promi
       key: readFileSync(join(dir, `${identity}.key`)),
     },
     timeoutMs: 5000, connectTimeoutMs: 3000, retries: 0, retryBaseMs: 10,
-    breakerThreshold: 100, breakerCooldownMs: 60000, batchChunk: 200, batchConcurrency: 4,
+    breakerThreshold: 100, breakerCooldownMs: 60000, batchChunk: 200, batchConcurrency: 4, probeIntervalMs: 0,
     ...options.client,
   }, silentLogger);
   await client.start();

@@ -95,3 +95,21 @@ t.test('the caller can abort a slow request', async (t) => {
   await t.rejects(pending, { message: 'card removed' });
   t.equal(client.health().breaker, 'closed', 'an abort is not a line failure');
 });
+
+t.test('the idle probe finds a dead line before the next patient, and finds it back', async (t) => {
+  const { client, service } = await startHarness(t, { client: { breakerThreshold: 1, breakerCooldownMs: 100 } });
+  service.setFaults(only('503'));
+  t.equal(await client.probe(), false);
+  t.equal(client.health().breaker, 'open', 'a failed probe opens the breaker');
+  service.setFaults({ latencyMs: 0, jitterMs: 0, faults: [] });
+  t.equal(await client.probe(), false, 'still cooling down: nothing sent');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  t.equal(await client.probe(), true);
+  t.equal(client.health().breaker, 'closed', 'the line is back without a patient having to try');
+});
+
+t.test('the probe runs by itself when the line is idle', async (t) => {
+  const { service } = await startHarness(t, { client: { probeIntervalMs: 20 } });
+  for (let i = 0; i < 250 && service.requests === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  t.ok(service.requests > 0, `probed (${service.requests} requests)`);
+});
