@@ -13,13 +13,13 @@ import { createReaderPanel } from '../drivers/panel/index.js';
 import type { ReaderPanel } from '../drivers/panel/reader-panel.js';
 import { buildCheckinEvent, type CheckinEvent, type CheckinOutcome } from './flow/checkin-event.js';
 import { runCheckin, type ReaderState } from './flow/checkin-flow.js';
-import type { EligibilityClient } from './line/eligibility.js';
+import type { CardCheckRequest, EligibilityClient } from './line/eligibility.js';
 import { createEligibilityClient } from './line/index.js';
 import type { Logger } from './log.js';
 import { checkBrokerUrl, connectBroker, publishAsync } from './mqtt/connection.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
 import { OutboxPublisher } from './mqtt/outbox-publisher.js';
-import { gatewayStatusPayload, readerStatePayload } from './mqtt/payloads.js';
+import { gatewayStatusPayload, readerStatePayload, type StatusWarning } from './mqtt/payloads.js';
 import { topicsFor, type Topics } from './mqtt/topics.js';
 import { Database } from './store/database.js';
 import { Outbox } from './store/outbox.js';
@@ -41,6 +41,8 @@ export type CheckinEnricher = (event: CheckinEvent) => Promise<CheckinEvent>;
 export interface GatewayEvents {
   /** A check-in was committed (before it is published). */
   checkin: [CheckinEvent];
+  /** A check-in ended LINE_DOWN / LINE_TIMEOUT: its request, to re-run when the line is back. */
+  recheck: [{ readonly eventId: string; readonly request: CardCheckRequest }];
 }
 
 export class Gateway extends EventEmitter<GatewayEvents> {
@@ -52,6 +54,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   #lastCheckinAt: number | null = null;
   #purgeTimer: NodeJS.Timeout | null = null;
   #features: GatewayFeature[] = [];
+  #warnings: readonly StatusWarning[] = [];
   #enrichers: CheckinEnricher[] = [];
 
   private constructor(
@@ -134,6 +137,17 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     return this.#lastCheckinAt;
   }
 
+  /** Early warnings (certificate expiry, disk, clock) carried on the retained status. */
+  get warnings(): readonly StatusWarning[] {
+    return this.#warnings;
+  }
+
+  /** For the ops feature: replaces the warnings and republishes the retained status. */
+  setWarnings(warnings: readonly StatusWarning[]): void {
+    this.#warnings = warnings;
+    void this.#publishStatus();
+  }
+
   #wire(): void {
     const { card, panel } = this.devices;
     this.mqtt.on('connect', () => {
@@ -214,6 +228,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     await this.outbox.commit(event.eventId, this.topics.checkins, event);
     this.#lastCheckinAt = Date.now();
     this.emit('checkin', event);
+    if (outcome.pendingRequest) this.emit('recheck', { eventId: event.eventId, request: outcome.pendingRequest });
     return event;
   }
 
@@ -237,7 +252,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
 
   async #publishStatus(): Promise<void> {
     if (!this.mqtt.connected) return;
-    const payload = gatewayStatusPayload({ config: this.config, version: this.version, online: true, devices: this.devices });
+    const payload = gatewayStatusPayload({ config: this.config, version: this.version, online: true, devices: this.devices, warnings: this.#warnings });
     await publishAsync(this.mqtt, this.topics.status, JSON.stringify(payload), { qos: 1, retain: true }).catch(() => {});
   }
 

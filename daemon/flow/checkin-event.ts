@@ -2,7 +2,7 @@
 // Patient data appears only when the patient was identified and the service answered.
 import type { Consents } from '../domain/consent.js';
 import type { ReferenceMethod } from '../domain/identity.js';
-import type { EligibilityResult } from '../line/eligibility.js';
+import type { CardCheckRequest, EligibilityResult } from '../line/eligibility.js';
 import { RESULT_CODES, type ResultCode } from '../result-codes.js';
 import type { FaceDecision } from '../../drivers/face/face-matcher.js';
 
@@ -27,6 +27,10 @@ export interface CheckinEvent {
   /** Scores only: no image and no descriptor ever leaves the face driver. */
   readonly face: { readonly decision: FaceDecision; readonly score: number | null; readonly threshold: number } | null;
   readonly consents: Consents;
+  /** Staff helped the patient at the reader (the card stayed on it). */
+  readonly assisted: boolean;
+  /** The patient registered the card for insurance use at the reader during this check-in. */
+  readonly registeredAtReader: boolean;
   readonly eligibility: EligibilityResult | null;
 }
 
@@ -36,7 +40,11 @@ export interface CheckinOutcome {
   readonly method: ReferenceMethod | null;
   readonly face: CheckinEvent['face'];
   readonly consents: Consents;
+  readonly assisted?: boolean;
+  readonly registeredAtReader?: boolean;
   readonly eligibility: EligibilityResult | null;
+  /** Not published: the request to re-run when the line was down (the gateway queues it). */
+  readonly pendingRequest?: CardCheckRequest;
 }
 
 export function buildCheckinEvent(
@@ -61,6 +69,8 @@ export function buildCheckinEvent(
     method: outcome.method,
     face: outcome.face,
     consents: outcome.consents,
+    assisted: outcome.assisted ?? false,
+    registeredAtReader: outcome.registeredAtReader ?? false,
     eligibility: outcome.eligibility,
   };
 }

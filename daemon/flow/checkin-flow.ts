@@ -46,6 +46,10 @@ export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<
   let face: CheckinOutcome['face'] = null;
   let consents: Consents = {};
   let method: IdentityMethod | null = null;
+  let request: CardCheckRequest | null = null;
+  let pendingRequest: CardCheckRequest | undefined;
+  let registeredAtReader = false;
+  const assisted = panel.assisted;
   let outcome: CheckinOutcome;
 
   try {
@@ -64,17 +68,29 @@ export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<
 
     deps.setState('querying');
     await panel.show({ kind: 'please-wait' });
-    const request: CardCheckRequest = { certificate, method, consents, ...(identity.proof ? { proof: identity.proof } : {}) };
-    const eligibility = await step(ctx, config.lineTimeoutMs, 'LINE_TIMEOUT', (s) => deps.line.checkByCard(request, s));
-    outcome = { code: eligibilityCode(eligibility), method, face, consents, eligibility };
+    request = { certificate, method, consents, ...(identity.proof ? { proof: identity.proof } : {}) };
+    const query = (r: CardCheckRequest) => step(ctx, config.lineTimeoutMs, 'LINE_TIMEOUT', (s) => deps.line.checkByCard(r, s));
+    let eligibility = await query(request);
+    if (!eligibility.registered) {
+      // 保険証利用登録 at the reader: only when the patient asks for it on the panel.
+      const answer = await step(ctx, config.consentTimeoutMs, 'CONSENT_TIMEOUT', (s) => panel.askRegistration(s));
+      if (answer.kind === 'register') {
+        await panel.show({ kind: 'please-wait' });
+        eligibility = await query({ ...request, registerInsuranceUse: true });
+        registeredAtReader = eligibility.registered;
+      }
+    }
+    outcome = { code: eligibilityCode(eligibility), method, face, consents, eligibility, registeredAtReader };
   } catch (error) {
     const ended = error instanceof Ended ? error.outcome : { code: codeOf(error) };
+    if (request && (ended.code === 'LINE_DOWN' || ended.code === 'LINE_TIMEOUT')) pendingRequest = request;
     if (!(error instanceof Ended) && !(error instanceof GatewayError)) {
       deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'check-in failed unexpectedly');
     }
     // No identity, no eligibility: an ended check-in carries no patient data.
-    outcome = { method, face, consents, eligibility: null, ...ended };
+    outcome = { method, face, consents, eligibility: null, ...ended, ...(pendingRequest ? { pendingRequest } : {}) };
   }
+  outcome = { ...outcome, assisted: assisted || panel.assisted };
 
   const event = await deps.commit(outcome, startedAt);
   deps.logger.info({ eventId: event.eventId, code: outcome.code, method: outcome.method, ms: event.durationMs }, 'check-in finished');

@@ -23,6 +23,8 @@ export interface CardCheckRequest {
   /** PIN path only: the service's challenge and the card's signature over it. */
   readonly proof?: { readonly challenge: string; readonly signature: Buffer };
   readonly consents: Consents;
+  /** The patient asked at the reader to register this card for insurance use (保険証利用登録). */
+  readonly registerInsuranceUse?: boolean;
 }
 
 export type QualificationStatus = 'valid' | 'invalid' | 'unconfirmed';

@@ -25,11 +25,14 @@ async function run(s: Scenario) {
   const panel = new SimReaderPanel(config.panel);
   await panel.start();
   panel.script(s.panel ?? {});
+  await panel.show({ kind: 'welcome' }); // the reader idles on welcome before a card arrives
+  await Promise.resolve();
   const face = new SimFaceMatcher(s.face ?? ['match'], 0.5, 5);
   const line = new FakeLine(s.line ?? 'valid');
   const card = new FakeCardSession(s.card);
   const states: ReaderState[] = [];
   const committed: CheckinEvent[] = [];
+  const outcomes: CheckinOutcome[] = [];
   const shutdown = new AbortController();
   if (s.shutdown) shutdown.abort();
   const event = await runCheckin(card, {
@@ -41,12 +44,13 @@ async function run(s: Scenario) {
     shutdown: shutdown.signal,
     setState: (state) => states.push(state),
     commit: async (outcome: CheckinOutcome, startedAt: number) => {
+      outcomes.push(outcome);
       const e = buildCheckinEvent(outcome, { eventId: `e${committed.length}`, gatewayId: 'gw', readerId: 'r', startedAt, now: Date.now() });
       committed.push(e);
       return e;
     },
   });
-  return { event, states, committed, card, line, panel };
+  return { event, states, committed, outcomes, card, line, panel };
 }
 
 t.test('face match, consent and a valid insurance: ELIGIBLE with patient data', async (t) => {
@@ -181,4 +185,26 @@ t.test('the panel shows the result the patient understands', async (t) => {
   const { panel } = await run({ line: 'LINE_DOWN' });
   const screens = panel.history.filter((r) => r.kind === 'screen').map((r) => (r.kind === 'screen' ? r.screen : null));
   t.match(screens.at(-1), { kind: 'see-desk', code: 'LINE_DOWN' });
+});
+
+t.test('an unregistered card registered at the reader on the patient\'s request', async (t) => {
+  const line = 'unregistered';
+  const declined = await run({ line, panel: { registration: 'decline' } });
+  t.equal(declined.event.registeredAtReader, false);
+  t.equal(declined.line.requests.length, 1, 'no registration without the patient asking');
+  const registered = await run({ line, panel: { registration: 'register' } });
+  t.equal(registered.line.requests.length, 2);
+  t.equal(registered.line.requests[1]?.registerInsuranceUse, true);
+});
+
+t.test('a check-in with staff assisting says so', async (t) => {
+  t.equal((await run({ panel: { assisted: true } })).event.assisted, true);
+  t.equal((await run({})).event.assisted, false);
+});
+
+t.test('line down: the request is handed back for a re-check, not published', async (t) => {
+  const { committed, outcomes } = await run({ line: 'LINE_DOWN' });
+  t.equal(committed[0]?.result.code, 'LINE_DOWN');
+  t.ok(outcomes[0]?.pendingRequest?.certificate, 'the request is kept for the re-check');
+  t.notOk('pendingRequest' in committed[0]!, 'the event itself carries no request');
 });
