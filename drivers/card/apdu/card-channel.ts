@@ -71,8 +71,11 @@ export class CardChannel {
   async #exchange(raw: Buffer, signal?: AbortSignal): Promise<ResponseApdu> {
     this.#guard.check(raw);
     const { removed, timeoutMs } = this.#options;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = AbortSignal.any(signal ? [removed, timeout, signal] : [removed, timeout]);
+    // A referenced timer, unlike AbortSignal.timeout(): a silent card must not let the process
+    // fall out of its event loop with the command still pending.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
+    const combined = AbortSignal.any(signal ? [removed, timeout.signal, signal] : [removed, timeout.signal]);
     const outcome = (): GatewayError => {
       if (removed.aborted) return new GatewayError('CARD_REMOVED', 'card removed during a command');
       if (signal?.aborted) {
@@ -80,7 +83,7 @@ export class CardChannel {
       }
       return new GatewayError('CARD_TIMEOUT', `card did not answer within ${timeoutMs} ms`);
     };
-    if (combined.aborted) throw outcome();
+    if (combined.aborted) { clearTimeout(timer); throw outcome(); }
     this.#apdus++;
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
@@ -96,6 +99,7 @@ export class CardChannel {
       if (error instanceof GatewayError) throw error;
       throw new GatewayError('CARD_ERROR', `card transport failed: ${(error as Error)?.message ?? String(error)}`);
     } finally {
+      clearTimeout(timer);
       if (onAbort) combined.removeEventListener('abort', onAbort);
       aborted.catch(() => undefined);
     }

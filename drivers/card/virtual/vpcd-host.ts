@@ -5,7 +5,13 @@
 import { connect, type Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
 import { FaultInjector } from './faults.js';
-import type { VirtualCard } from './virtual-card.js';
+
+/** What the host needs from a card: the virtual My Number card, or any other test card. */
+export interface ApduCard {
+  readonly atr: Buffer;
+  reset(): void;
+  process(apdu: Buffer): Buffer;
+}
 
 /** vpcd -> card control codes; only VPCD_CTRL.atr expects an answer. */
 export const VPCD_CTRL = { off: 0x00, on: 0x01, reset: 0x02, atr: 0x04 } as const;
@@ -23,13 +29,13 @@ export interface VpcdHostEvents {
 }
 
 export class VpcdHost extends EventEmitter<VpcdHostEvents> {
-  readonly card: VirtualCard;
+  readonly card: ApduCard;
   readonly #options: VpcdHostOptions;
   #socket: Socket | null = null;
   #buffer = Buffer.alloc(0);
   #timers = new Set<NodeJS.Timeout>();
 
-  constructor(card: VirtualCard, options: VpcdHostOptions) {
+  constructor(card: ApduCard, options: VpcdHostOptions) {
     super();
     this.card = card;
     this.#options = options;
