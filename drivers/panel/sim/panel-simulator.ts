@@ -3,6 +3,7 @@
 // script or a person at a terminal). It can also misbehave on request (garbage, corrupt frames,
 // silence) so the gateway's recovery can be tested over a real device.
 import { EventEmitter } from 'node:events';
+import { statSync } from 'node:fs';
 import type { SerialPort } from 'serialport';
 import type { Consents } from '../../../daemon/domain/consent.js';
 import { FRAME_TYPES, type Frame } from '../protocol/frame.js';
@@ -54,6 +55,7 @@ export class PanelSimulator extends EventEmitter<PanelSimulatorEvents> {
   #session = '';
   #stopped = true;
   #reopenTimer: NodeJS.Timeout | undefined;
+  #watchTimer: NodeJS.Timeout | undefined;
   #pending: { readonly id: number; readonly abort: AbortController } | null = null;
   #corrupt = 0;
   #muted = false;
@@ -103,6 +105,7 @@ export class PanelSimulator extends EventEmitter<PanelSimulatorEvents> {
       const port = await openPort(this.options.path, this.options.baudRate ?? 115200);
       if (this.#stopped) return void (await closePort(port));
       this.#port = port;
+      this.#watch(port);
       const link = new FrameLink((bytes) => port.write(this.#maybeCorrupt(bytes)), {
         ackTimeoutMs: this.options.ackTimeoutMs ?? 250, maxResends: this.options.maxResends ?? 3,
       });
@@ -119,6 +122,25 @@ export class PanelSimulator extends EventEmitter<PanelSimulatorEvents> {
     }
   }
 
+  /** A pty end whose peer died does not always report it on read; so also watch the device
+   * node: gone, or the name now pointing at another device, means the cable was pulled. */
+  #watch(port: SerialPort): void {
+    const device = (): string | null => {
+      try {
+        const st = statSync(this.options.path);
+        return `${st.rdev}:${st.ino}`;
+      } catch {
+        return null;
+      }
+    };
+    const opened = device();
+    clearInterval(this.#watchTimer);
+    this.#watchTimer = setInterval(() => {
+      if (this.#port !== port) return clearInterval(this.#watchTimer);
+      if (device() !== opened) void this.#vanished();
+    }, this.options.reopenMs ?? 250);
+  }
+
   async #vanished(): Promise<void> {
     if (!this.#port) return;
     await this.#close();
@@ -133,6 +155,7 @@ export class PanelSimulator extends EventEmitter<PanelSimulatorEvents> {
   }
 
   async #close(): Promise<void> {
+    clearInterval(this.#watchTimer);
     this.#withdraw();
     this.#link?.close();
     this.#link = null;
