@@ -3,7 +3,7 @@
 import t from 'tap';
 import { once } from 'node:events';
 import { silentLogger } from '../../daemon/log.js';
-import { CardConfigSchema } from '../../drivers/card/config.js';
+import { CardConfigSchema, type CardConfig } from '../../drivers/card/config.js';
 import { PinDigits, type CardSession } from '../../drivers/card/card-reader.js';
 import { createCardReader, SimCardReader } from '../../drivers/card/index.js';
 import { summariseCertificate } from '../../drivers/card/certificate.js';
@@ -15,10 +15,11 @@ ensurePki();
 const reader = (profiles: string[] = []) => new SimCardReader({ pkiDir: PKI_DIR, profiles, timeoutMs: 1000, logger: silentLogger });
 
 t.test("createCardReader('sim') with the config defaults makes a SimCardReader", async (t) => {
-  const config = Value.Default(CardConfigSchema, {}) as ReturnType<typeof Value.Default> & Record<string, unknown>;
+  const config = Value.Default(CardConfigSchema, {}) as CardConfig;
   t.equal(config.driver, 'sim');
   t.equal(config.pkiDir, './var/pki');
-  const r = createCardReader({ ...(config as never), pkiDir: PKI_DIR }, silentLogger);
+  t.equal(config.simFault, 'none');
+  const r = createCardReader({ ...config, pkiDir: PKI_DIR }, silentLogger);
   t.ok(r instanceof SimCardReader);
 });
 
