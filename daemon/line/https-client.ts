@@ -46,7 +46,8 @@ export class HttpsEligibilityClient implements EligibilityClient {
   #lastActivity = 0;
 
   constructor(private readonly options: HttpsLineOptions, private readonly logger: Logger) {
-    this.#base = new URL(options.url);
+    // A base with a path prefix (https://host/oqs) keeps it: paths are resolved relative to it.
+    this.#base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
     if (this.#base.protocol !== 'https:') throw new GatewayError('LINE_ERROR', `line.url must be https:// (got ${this.#base.protocol})`);
     this.#breaker = new CircuitBreaker({ threshold: options.breakerThreshold, cooldownMs: options.breakerCooldownMs });
   }
@@ -173,7 +174,7 @@ export class HttpsEligibilityClient implements EligibilityClient {
 
   #attempt(path: string, payload: Buffer, signal?: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const url = new URL(path, this.#base);
+      const url = new URL(path.replace(/^\//, ''), this.#base);
       const req = request(url, {
         method: 'POST',
         agent: this.#agent ?? undefined,

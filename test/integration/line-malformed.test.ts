@@ -30,10 +30,12 @@ const BODIES: readonly [string, number, string][] = [
 t.test('nonsense answers are LINE_ERROR', async (t) => {
   const dir = await pkiDir();
   let next: [number, string] = [200, ''];
+  const paths: string[] = [];
   const server = createServer({
     cert: readFileSync(join(dir, 'service', 'server.pem')), key: readFileSync(join(dir, 'service', 'server.key')),
     ca: readFileSync(join(dir, 'clinic', 'ca.pem')), requestCert: true, rejectUnauthorized: true,
   }, (req, res) => {
+    paths.push(req.url ?? '');
     req.resume();
     req.on('end', () => res.writeHead(next[0], { 'content-type': 'application/json' }).end(next[1]));
   });
@@ -42,7 +44,7 @@ t.test('nonsense answers are LINE_ERROR', async (t) => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const client = new HttpsEligibilityClient({
-    url: `https://localhost:${port}`,
+    url: `https://localhost:${port}/oqs`,
     tls: { ca: readFileSync(join(dir, 'service', 'ca.pem')), cert: readFileSync(join(dir, 'clinic', 'client.pem')), key: readFileSync(join(dir, 'clinic', 'client.key')) },
     timeoutMs: 5000, connectTimeoutMs: 3000, retries: 0, retryBaseMs: 10, breakerThreshold: 1000, breakerCooldownMs: 1000, batchChunk: 100, batchConcurrency: 1,
   }, silentLogger);
@@ -61,4 +63,5 @@ t.test('nonsense answers are LINE_ERROR', async (t) => {
   t.same((await client.checkBatch([query])).map((b) => (b.ok ? 'ok' : b.code)), ['LINE_ERROR'], 'batch: wrong index');
   next = [200, JSON.stringify({ header, items: [{ index: 0, header, result: goodResult }] })];
   t.same((await client.checkBatch([query])).map((b) => (b.ok ? b.result.status : b.code)), ['valid'], 'and a right one passes');
+  t.equal(paths.at(-1), '/oqs/v1/inquiries/batch', 'a path prefix in line.url is kept');
 });
