@@ -2,5 +2,8 @@
 // switched off in config.
 import type { FeatureFactory } from './feature.js';
 import { createEhrFeature } from './ehr/ehr-feature.js';
+import { statusFeature } from './status/feature.js';
+import { opsFeature } from './ops/feature.js';
 
-export const FEATURES: readonly FeatureFactory[] = [createEhrFeature];
+// opsFeature stays last: its READY=1 tells systemd that everything before it has started.
+export const FEATURES: readonly FeatureFactory[] = [createEhrFeature, statusFeature, opsFeature];

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../paths.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerStartCommands } from './commands/start.js';
 import { registerLineCommands } from './commands/line.js';
 import { registerPanelCommands } from './commands/panel.js';
@@ -17,6 +18,7 @@ const program = new Command('oqsgw')
 
 registerStartCommands(program);
 registerConfigCommands(program);
+registerDoctorCommand(program);
 registerLineCommands(program);
 registerPanelCommands(program);
 

@@ -4,6 +4,13 @@
 import type { GatewayConfig } from '../../config/schema.js';
 import type { ReaderState } from '../flow/checkin-flow.js';
 
+/** An early warning (certificate expiry, disk, clock: daemon/ops/warnings.ts); never patient data. */
+export interface StatusWarning {
+  readonly code: string;
+  readonly message: string;
+  readonly action: string;
+}
+
 interface HealthReporter {
   health(): { readonly ok: boolean; readonly detail: string };
 }
@@ -13,6 +20,7 @@ export function gatewayStatusPayload(input: {
   version: string;
   online: boolean;
   devices?: Record<string, HealthReporter>;
+  warnings?: readonly StatusWarning[];
 }) {
   return {
     schema: 'oqs.status.v1' as const,
@@ -21,6 +29,7 @@ export function gatewayStatusPayload(input: {
     version: input.version,
     time: new Date().toISOString(),
     devices: Object.fromEntries(Object.entries(input.devices ?? {}).map(([name, device]) => [name, device.health()])),
+    warnings: (input.warnings ?? []).map(({ code, message, action }) => ({ code, message, action })),
   };
 }
 

@@ -1,0 +1,95 @@
+// Doctor check of the eligibility line: the certificates' expiry, then a real mutual-TLS handshake
+// and GET /v1/health, whose Date header also tells how far our clock is off.
+import { request } from 'node:https';
+import { join } from 'node:path';
+import type { GatewayConfig } from '../../../config/schema.js';
+import { ConfigError } from '../../config/load.js';
+import { silentLogger } from '../../log.js';
+import { SimEligibilityLine } from '../../line/sim-line.js';
+import { loadTlsMaterial, type TlsMaterial } from '../../line/tls-files.js';
+import { PATHS } from '../../line/wire.js';
+import { DEFAULT_PKI_DIR } from '../../../drivers/eligibility-service/test-pki.js';
+import { lineCertExpiries } from '../certs.js';
+import { certWarnings } from '../warnings.js';
+import { errorText, fail, ok, warn, type CheckResult } from './result.js';
+
+export interface LineProbe {
+  readonly result: CheckResult;
+  /** Seconds our clock is ahead (+) of the service's, when the service answered. */
+  readonly skewSeconds: number | null;
+}
+
+const HINTS: Record<string, string> = {
+  ECONNREFUSED: 'nothing listens at line.url: check the URL, the VPN/router of the secure line, and the firewall',
+  ENOTFOUND: 'line.url\'s host name does not resolve: check the URL and DNS',
+  ETIMEDOUT: 'no answer from line.url: check the secure line (router/VPN) and the firewall',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the service presented a certificate line.ca does not vouch for: check line.ca and line.url',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the service\'s certificate does not chain to line.ca: check line.ca and line.url',
+  SELF_SIGNED_CERT_IN_CHAIN: 'the service\'s certificate does not chain to line.ca: check line.ca and line.url',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the service\'s certificate is for another host name: check line.url',
+  CERT_HAS_EXPIRED: 'a certificate in the handshake has expired: renew it (docs/operations.md, "Certificate renewal")',
+};
+
+function probe(url: string, tls: TlsMaterial, timeoutMs: number): Promise<{ status: number; date: string | null }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(PATHS.health, url), {
+      method: 'GET', ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: true, minVersion: 'TLSv1.2', timeout: timeoutMs, agent: false,
+    }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, date: res.headers.date ?? null }));
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function handshake(url: string, tls: TlsMaterial, timeoutMs: number, certNote: CheckResult | null): Promise<LineProbe> {
+  const sentAt = Date.now();
+  try {
+    const { status, date } = await probe(url, tls, timeoutMs);
+    const receivedAt = Date.now();
+    // The service's clock at the midpoint of the round trip (Date has 1 s resolution).
+    const skewSeconds = date ? ((sentAt + receivedAt) / 2 - Date.parse(date)) / 1000 : null;
+    if (status !== 200) return { result: fail('line', `mutual TLS up, but ${PATHS.health} answered HTTP ${status}`, 'the service refused us: check the client certificate is the one registered for this clinic'), skewSeconds };
+    return { result: certNote ?? ok('line', `mutual TLS handshake with ${new URL(url).host} OK; certificates valid`), skewSeconds };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const hint = HINTS[code] ?? (/alert|handshake|certificate/i.test(errorText(error)) ? 'the service refused our client certificate: check line.cert/line.key are the registered pair' : 'check line.url and the secure line');
+    return { result: fail('line', `cannot reach ${url}: ${errorText(error)}`, hint), skewSeconds: null };
+  }
+}
+
+export async function checkLine(config: GatewayConfig): Promise<LineProbe> {
+  const warnings = certWarnings(lineCertExpiries(config.line), config.ops.certWarnDays);
+  const expired = warnings.find((w) => w.code !== 'CERT_EXPIRING');
+  if (expired) return { result: fail('line', expired.message, expired.action), skewSeconds: null };
+  const expiring = warnings[0] ? warn('line', warnings[0].message, warnings[0].action) : null;
+
+  if (config.line.driver === 'sim') {
+    // The reference service in-process: the same handshake code, against the test PKI.
+    const sim = new SimEligibilityLine(config.line, silentLogger);
+    try {
+      await sim.start();
+      const dir = config.line.sim.pkiDir || DEFAULT_PKI_DIR;
+      const tls = loadTlsMaterial({ ca: join(dir, 'service', 'ca.pem'), cert: join(dir, 'clinic', 'client.pem'), key: join(dir, 'clinic', 'client.key') });
+      const probed = await handshake(`https://localhost:${sim.service?.port ?? 0}`, tls, config.line.timeoutMs, expiring);
+      return probed.result.level === 'OK' ? { ...probed, result: ok('line', 'simulated eligibility service (line.driver: sim): mutual TLS handshake OK') } : probed;
+    } catch (error) {
+      return { result: fail('line', `simulated line did not start: ${errorText(error)}`, 'check line.sim settings; run scripts/gen-test-pki.sh'), skewSeconds: null };
+    } finally {
+      await sim.stop().catch(() => {});
+    }
+  }
+  if (!/^https:\/\/[^/]/.test(config.line.url)) {
+    return { result: fail('line', `line.url ${JSON.stringify(config.line.url)} is not an https:// URL`, "set line.url to the service's https:// URL"), skewSeconds: null };
+  }
+  let tls: TlsMaterial;
+  try {
+    tls = loadTlsMaterial(config.line);
+  } catch (error) {
+    const text = error instanceof ConfigError ? error.problems.join('; ') : errorText(error);
+    return { result: fail('line', text, 'fix the line.ca / line.cert / line.key files as the message says'), skewSeconds: null };
+  }
+  return handshake(config.line.url, tls, config.line.connectTimeoutMs + config.line.timeoutMs, expiring);
+}

@@ -1,0 +1,108 @@
+// The ops feature: tells systemd we are ready (READY=1), alive (WATCHDOG=1, only while healthy)
+// and stopping (STOPPING=1), and re-checks certificates, disk and clock, putting warnings on the
+// retained status and in the logs. Keep it last in FEATURES: READY=1 means everything started.
+import type { FeatureFactory, GatewayFeature } from '../feature.js';
+import type { Gateway } from '../gateway.js';
+import type { Logger } from '../log.js';
+import { clockSync, diskFigures } from '../status/host.js';
+import { lineCertExpiries } from './certs.js';
+import { createNotifier, watchdogIntervalMs, type Notifier } from './notify.js';
+import { computeWarnings, sameWarnings, type OpsWarning } from './warnings.js';
+import { Watchdog, within } from './watchdog.js';
+
+/** Devices whose failure a restart can cure; the line and the broker are outside the box. */
+const LOCAL_DEVICES = ['card', 'face', 'panel'] as const;
+
+export class OpsFeature implements GatewayFeature {
+  readonly name = 'ops';
+  #notifier: Notifier | null = null;
+  #watchdog: Watchdog | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #onSigterm: (() => void) | null = null;
+  #unhealthySince = new Map<string, number>();
+
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  async start(gateway: Gateway): Promise<void> {
+    const log = gateway.logger.child({ component: 'ops' });
+    await this.checkWarnings(gateway, log);
+    this.#timer = setInterval(() => void this.checkWarnings(gateway, log), gateway.config.ops.checkEverySeconds * 1000);
+    this.#timer.unref();
+
+    const notifier = createNotifier(this.env);
+    this.#notifier = notifier;
+    if (!notifier.enabled) return;
+    const intervalMs = watchdogIntervalMs(this.env);
+    if (intervalMs !== null) {
+      const watchdog = new Watchdog({
+        notifier,
+        intervalMs: Math.max(50, Math.floor(intervalMs / 2)),
+        maxLagMs: gateway.config.ops.maxEventLoopLagMs,
+        probe: () => this.#probe(gateway, Math.max(50, Math.floor(intervalMs / 4))),
+      });
+      let last: string | null = null;
+      watchdog.on('withheld', (reason) => {
+        if (reason !== last) log.error({ reason }, 'systemd watchdog ping withheld; systemd restarts the service if this persists');
+        last = reason;
+      });
+      watchdog.on('ping', () => {
+        if (last !== null) log.info('systemd watchdog pings resumed');
+        last = null;
+      });
+      watchdog.start();
+      this.#watchdog = watchdog;
+    }
+    this.#onSigterm = () => void notifier.notify('STOPPING=1\nSTATUS=stopping: finishing the check-in in progress').catch(() => {});
+    process.once('SIGTERM', this.#onSigterm);
+    await notifier.notify(`READY=1\nSTATUS=${this.#statusLine(gateway)}\nMAINPID=${process.pid}`);
+    log.info({ watchdogMs: intervalMs }, 'systemd notified: ready');
+  }
+
+  #statusLine(gateway: Gateway): string {
+    const warnings = gateway.warnings.length ? `; ${gateway.warnings.length} warning(s): ${gateway.warnings.map((w) => w.code).join(', ')}` : '';
+    return `running, reader ${gateway.config.readerId}${warnings}`;
+  }
+
+  /** Null when the box can work; else why it cannot (the watchdog then stays silent). */
+  async #probe(gateway: Gateway, timeoutMs: number): Promise<string | null> {
+    await within(gateway.outbox.depth(), timeoutMs, 'the SQLite store');
+    const limitS = gateway.config.ops.deviceUnhealthySeconds;
+    if (limitS === 0) return null;
+    const now = Date.now();
+    for (const name of LOCAL_DEVICES) {
+      const health = gateway.devices[name].health();
+      if (health.ok) {
+        this.#unhealthySince.delete(name);
+        continue;
+      }
+      const since = this.#unhealthySince.get(name) ?? now;
+      this.#unhealthySince.set(name, since);
+      if (now - since >= limitS * 1000) return `${name} unhealthy for ${Math.round((now - since) / 1000)} s: ${health.detail}`;
+    }
+    return null;
+  }
+
+  /** Public for `oqsgw doctor` and tests: recomputes warnings; logs and republishes on change. */
+  async checkWarnings(gateway: Gateway, log: Logger): Promise<readonly OpsWarning[]> {
+    const clock = await clockSync();
+    const warnings = computeWarnings({ certs: lineCertExpiries(gateway.config.line), disk: diskFigures(gateway.config.dataDir), clock: clock.sync }, gateway.config.ops);
+    if (!sameWarnings(warnings, gateway.warnings)) {
+      for (const w of warnings) log.warn({ code: w.code, action: w.action }, w.message);
+      if (warnings.length === 0 && gateway.warnings.length > 0) log.info('all warnings cleared');
+      gateway.setWarnings(warnings);
+      if (this.#notifier?.enabled) void this.#notifier.notify(`STATUS=${this.#statusLine(gateway)}`).catch(() => {});
+    }
+    return warnings;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#watchdog?.stop();
+    if (this.#onSigterm) process.off('SIGTERM', this.#onSigterm);
+    await this.#notifier?.notify('STOPPING=1').catch(() => {});
+    this.#notifier?.close();
+    this.#notifier = null;
+  }
+}
+
+export const opsFeature: FeatureFactory = () => new OpsFeature();

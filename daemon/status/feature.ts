@@ -1,0 +1,94 @@
+// The status feature: HTTP /healthz, /readyz, /status and /metrics, fed by check-in events, the
+// devices' health, and host figures sampled in the background (so a slow sensor never slows a
+// request).
+import type { FeatureFactory, GatewayFeature } from '../feature.js';
+import type { CheckinEvent } from '../flow/checkin-event.js';
+import { ConfigError } from '../config/load.js';
+import type { Gateway } from '../gateway.js';
+import type { Logger } from '../log.js';
+import type { StatusConfig } from './config.js';
+import { lineCertExpiries, type CertExpiry } from '../ops/certs.js';
+import { sampleHost, type HostFigures } from './host.js';
+import { LineTracker } from './line-tracker.js';
+import { createMetrics } from './metrics.js';
+import { readiness, statusDocument } from './snapshot.js';
+import { StatusServer } from './server.js';
+
+export class StatusFeature implements GatewayFeature {
+  readonly name = 'status';
+  #server: StatusServer | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #host: HostFigures | null = null;
+  #certs: CertExpiry[] = [];
+  #stopping = false;
+  #unsubscribe: (() => void) | null = null;
+  #retry: NodeJS.Timeout | null = null;
+  #config: StatusConfig | null = null;
+
+  /** The bound port (useful with status.port 0). */
+  get port(): number {
+    return this.#server?.port ?? 0;
+  }
+
+  async start(gateway: Gateway): Promise<void> {
+    const config = gateway.config.status;
+    this.#config = config;
+    const log = gateway.logger.child({ component: 'status' });
+    const line = new LineTracker();
+    const metrics = createMetrics(gateway, () => this.#host);
+    const onCheckin = (event: CheckinEvent) => {
+      line.observe(event);
+      metrics.observeCheckin(event);
+    };
+    gateway.on('checkin', onCheckin);
+    this.#unsubscribe = () => gateway.off('checkin', onCheckin);
+
+    const sample = async () => {
+      this.#certs = lineCertExpiries(gateway.config.line);
+      this.#host = await sampleHost(gateway.config.dataDir).catch(() => this.#host);
+    };
+    await sample();
+    this.#timer = setInterval(() => void sample(), config.hostFiguresSeconds * 1000);
+    this.#timer.unref();
+
+    this.#server = new StatusServer(config, {
+      healthz: async () => ({ status: 200, body: { ok: true, uptimeSeconds: Math.round((Date.now() - gateway.startedAt) / 1000) } }),
+      readyz: async () => {
+        const r = readiness(gateway, this.#stopping);
+        return { status: r.ready ? 200 : 503, body: r };
+      },
+      status: async () => ({ status: 200, body: await statusDocument({ gateway, line, host: this.#host, certs: this.#certs, stopping: this.#stopping }) }),
+      metrics: async () => ({ status: 200, text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
+    }, (error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'status endpoint error'));
+    await this.#listen(log);
+  }
+
+  /**
+   * A port that is taken must not stop check-ins: the endpoint is for watching, so the gateway
+   * runs on without it and tries to bind again every 30 s. Config errors (no token) still throw.
+   */
+  async #listen(log: Logger): Promise<void> {
+    const server = this.#server;
+    if (!server) return;
+    try {
+      await server.start();
+      log.info({ host: this.#config?.host, port: server.port, token: this.#config?.token !== '' }, 'status endpoint listening');
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      log.error({ err: error instanceof Error ? error.message : String(error), host: this.#config?.host, port: this.#config?.port }, 'status endpoint could not listen; check-ins go on, retrying in 30 s');
+      this.#retry = setTimeout(() => void this.#listen(log), 30000);
+      this.#retry.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#timer) clearInterval(this.#timer);
+    if (this.#retry) clearTimeout(this.#retry);
+    this.#unsubscribe?.();
+    await this.#server?.stop();
+    this.#server = null;
+  }
+}
+
+export const statusFeature: FeatureFactory = (gateway) => (gateway.config.status.enabled ? new StatusFeature() : null);
