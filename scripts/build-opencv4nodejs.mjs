@@ -10,12 +10,15 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
+// The package's "exports" hides its package.json: resolve its entry point and walk up.
 let dir;
 try {
-  dir = dirname(require.resolve('@u4/opencv4nodejs/package.json'));
+  dir = dirname(require.resolve('@u4/opencv4nodejs'));
 } catch {
-  process.exit(0); // not installed (e.g. npm ci --omit=optional): nothing to build
+  console.warn('opencv4nodejs: the package is not installed; nothing to build');
+  process.exit(0);
 }
+while (!existsSync(join(dir, 'binding.gyp')) && dirname(dir) !== dir) dir = dirname(dir);
 if (existsSync(join(dir, 'build', 'Release', 'opencv4nodejs.node'))) process.exit(0);
 if (!existsSync('/usr/include/opencv4/opencv2/core.hpp')) {
   console.warn('opencv4nodejs: OpenCV headers not found; install scripts/apt-packages/face.txt (apt) and run npm rebuild. The camera face driver is unavailable until then.');

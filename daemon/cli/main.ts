@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../paths.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerFaceCommands } from './commands/face.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerStartCommands } from './commands/start.js';
 import { registerLineCommands } from './commands/line.js';
@@ -18,6 +19,7 @@ const program = new Command('oqsgw')
 
 registerStartCommands(program);
 registerConfigCommands(program);
+registerFaceCommands(program);
 registerDoctorCommand(program);
 registerLineCommands(program);
 registerPanelCommands(program);

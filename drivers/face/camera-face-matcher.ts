@@ -110,7 +110,7 @@ export class CameraFaceMatcher implements FaceMatcher {
     };
     await source.open();
     let outcome = null;
-    while (!outcome && Date.now() < deadline) {
+    while (!outcome && !session.exhausted && Date.now() < deadline) {
       options.signal?.throwIfAborted();
       const frame = await source.read(options.signal);
       const step = session.add(await this.#observe(engine, frame, reference.descriptor));

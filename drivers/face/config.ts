@@ -29,6 +29,7 @@ export const FaceConfigSchema = Type.Object(
     minFacePx: Type.Integer({ minimum: 24, maximum: 2000, default: 80, description: 'camera: smallest face width (pixels) compared; smaller faces get "come closer"' }),
     framesToDecide: Type.Integer({ minimum: 1, maximum: 30, default: 3, description: 'camera: usable frames compared before deciding (the score is their median)' }),
     framesToReject: Type.Integer({ minimum: 1, maximum: 100, default: 8, description: 'camera: usable frames below the threshold after which the attempt ends as a mismatch (before the time is up)' }),
+    maxFramesPerMatch: Type.Integer({ minimum: 1, maximum: 1000, default: 60, description: 'camera: frames analysed per attempt at most (the flow\'s faceTimeoutMs usually ends it first)' }),
     liveness: Type.Union([Type.Literal('movement'), Type.Literal('off')], {
       default: 'movement',
       description: "camera: presentation-attack check: 'movement' requires the face to move like a head, not like a flat picture (docs/face.md says what it does not stop)",

@@ -17,6 +17,7 @@ export function matchPolicyOf(config: FaceConfig): MatchPolicy {
     framesToReject: Math.max(config.framesToReject, config.framesToDecide),
     liveness: config.liveness,
     livenessMinMotion: config.livenessMinMotion,
+    maxFrames: config.maxFramesPerMatch,
   };
 }
 

@@ -14,6 +14,8 @@ export interface MatchPolicy {
   readonly liveness: 'off' | 'movement';
   /** Least non-affine landmark movement (inter-ocular distances) that counts as a live face. */
   readonly livenessMinMotion: number;
+  /** Frames looked at before the attempt ends even if time is left (bounds the work). */
+  readonly maxFrames: number;
 }
 
 export type FrameObservation =
@@ -42,6 +44,11 @@ export class MatchSession {
 
   get frames(): number {
     return this.#frames;
+  }
+
+  /** True once maxFrames frames were seen: finish() then decides. */
+  get exhausted(): boolean {
+    return this.#frames >= this.policy.maxFrames;
   }
 
   /** Records one frame; returns guidance for the patient, or a decision when one is certain. */

@@ -25,6 +25,11 @@ export class V4l2Camera implements FrameSource {
       capture.set(cv.CAP_PROP_FRAME_HEIGHT, this.height);
       // Keep at most one frame queued so that what we analyse is what the patient does now.
       capture.set(cv.CAP_PROP_BUFFERSIZE, 1);
+      // OpenCV does not throw for a missing device; it just delivers nothing. Ask for one frame.
+      if ((await capture.readAsync()).empty) {
+        capture.release();
+        throw new Error('no frame');
+      }
       this.#capture = capture;
     } catch (error) {
       throw new GatewayError('CAMERA_DOWN', `The camera ${this.device} could not be opened`, { device: this.device, cause: (error as Error).message });

@@ -77,7 +77,7 @@ t.test('liveness: a flat picture moved and tilted (affine) shows no motion; a mo
   t.equal(assessLiveness([face, syntheticFace(12)], 0.02).live, false, 'two frames are too few to judge');
 });
 
-const policy: MatchPolicy = { threshold: 0.5, framesToDecide: 3, framesToReject: 5, liveness: 'movement', livenessMinMotion: 0.02 };
+const policy: MatchPolicy = { threshold: 0.5, framesToDecide: 3, framesToReject: 5, liveness: 'movement', livenessMinMotion: 0.02, maxFrames: 100 };
 const good = (similarity: number, open = 0): FrameObservation => ({ kind: 'good', similarity, quality: 1, landmarks: syntheticFace(open) });
 
 t.test('match: decides as soon as enough alike frames show a live face', async (t) => {

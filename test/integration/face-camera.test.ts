@@ -1,0 +1,117 @@
+// The camera face driver end to end on the simulated camera: a card-like JPEG 2000 photo is
+// enrolled, then frames are played as a camera would deliver them. Pictures come from the
+// face-api package's sample photos, cut and re-encoded in memory (test/helpers/face-images.ts).
+// The model loads once for the whole file; every attempt is bounded by frames, not by time.
+import t from 'tap';
+import { silentLogger } from '../../daemon/log.js';
+import { GatewayError } from '../../daemon/result-codes.js';
+import { CameraFaceMatcher } from '../../drivers/face/camera-face-matcher.js';
+import { compareImages } from '../../drivers/face/compare.js';
+import { loadFaceEngine } from '../../drivers/face/face-engine.js';
+import type { FaceGuidance, FaceMatchResult } from '../../drivers/face/face-matcher.js';
+import type { MatchPolicy } from '../../drivers/face/match-session.js';
+import { SimCamera, type SimFrame } from '../../drivers/face/sim-camera.js';
+import { handheldFrames } from '../../drivers/face/still-photo.js';
+import { emptyScene, liveFrames, peopleFrom, twoFaces, type Person } from '../helpers/face-images.js';
+
+const POLICY: MatchPolicy = { threshold: 0.5, framesToDecide: 3, framesToReject: 5, liveness: 'movement', livenessMinMotion: 0.02, maxFrames: 8 };
+// Generous: the frame cap ends every attempt; the time limit only guards against a hang.
+const TIMEOUT_MS = 60_000;
+
+const engine = await loadFaceEngine();
+const [alice, bob] = await peopleFrom(2, 2) as [Person, Person];
+t.ok(alice && bob, 'two people cut from the sample photo');
+
+async function attempt(scene: readonly SimFrame[], policy: MatchPolicy = POLICY, card: Buffer = alice.card): Promise<{ result: FaceMatchResult; guidance: FaceGuidance[] }> {
+  const matcher = new CameraFaceMatcher({ source: new SimCamera(scene, 1), policy, detector: 'tiny', logger: silentLogger });
+  await matcher.start();
+  try {
+    const reference = await matcher.enrol(card);
+    const guidance: FaceGuidance[] = [];
+    const result = await matcher.match(reference, { timeoutMs: TIMEOUT_MS, onGuidance: (g) => guidance.push(g) });
+    reference.dispose();
+    return { result, guidance };
+  } finally {
+    await matcher.stop();
+  }
+}
+
+t.test('the card holder, moving: match, well above the threshold', async (t) => {
+  const { result } = await attempt(liveFrames(alice.frame, [0, 0.03, -0.03, 0.05]));
+  t.equal(result.decision, 'match');
+  t.ok(result.score! >= POLICY.threshold, `score ${result.score}`);
+  t.ok(result.frames <= POLICY.maxFrames);
+});
+
+t.test('someone else, moving: mismatch with a low score', async (t) => {
+  const { result } = await attempt(liveFrames(bob.frame, [0, 0.03, -0.03, 0.05]));
+  t.equal(result.decision, 'mismatch');
+  t.ok(result.score! < POLICY.threshold, `score ${result.score}`);
+});
+
+t.test('a photo of the card holder held up to the camera: spoof, not a match', async (t) => {
+  const { result } = await attempt(await handheldFrames(alice.frame, 4, 11));
+  t.equal(result.decision, 'spoof');
+  t.ok(result.score! >= POLICY.threshold, 'the face itself is alike');
+  const still = await attempt([alice.frame]);
+  t.equal(still.result.decision, 'spoof', 'the very same frame again and again');
+  const off = await attempt([alice.frame], { ...POLICY, liveness: 'off' });
+  t.equal(off.result.decision, 'match', 'with liveness off the same frames match');
+});
+
+t.test('nobody there: no-face, and the patient is asked to look at the camera', async (t) => {
+  const { result, guidance } = await attempt([emptyScene()]);
+  t.same({ decision: result.decision, score: result.score, frames: result.frames }, { decision: 'no-face', score: null, frames: POLICY.maxFrames });
+  t.same(guidance, ['look-at-camera']);
+});
+
+t.test('two faces in the frame: never compared, one-person-only', async (t) => {
+  const { result, guidance } = await attempt([await twoFaces(alice.frame, bob.frame)]);
+  t.equal(result.decision, 'no-face');
+  t.same(guidance, ['one-person-only']);
+});
+
+t.test('the card photo: garbage or a picture without a face is FACE_TIMEOUT', async (t) => {
+  const matcher = new CameraFaceMatcher({ source: new SimCamera([emptyScene()], 1), policy: POLICY, detector: 'tiny', logger: silentLogger });
+  await matcher.start();
+  t.teardown(() => matcher.stop());
+  await t.rejects(matcher.enrol(Buffer.from('not an image at all')), { code: 'FACE_TIMEOUT' });
+  await t.rejects(matcher.enrol(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])), { code: 'FACE_TIMEOUT' }, 'a truncated JPEG');
+  const { default: cv } = await import('@u4/opencv4nodejs');
+  const blank = cv.imencode('.png', new cv.Mat(250, 200, cv.CV_8UC3, [200, 200, 200]));
+  await t.rejects(matcher.enrol(blank), { code: 'FACE_TIMEOUT' });
+  const ref = await matcher.enrol(alice.card);
+  ref.dispose();
+  await t.rejects(matcher.match(ref, { timeoutMs: 1000 }), GatewayError, 'a disposed reference cannot be used');
+});
+
+t.test('card removed: an aborted match rejects at once', async (t) => {
+  const matcher = new CameraFaceMatcher({ source: new SimCamera([emptyScene()], 5), policy: { ...POLICY, maxFrames: 1000 }, detector: 'tiny', logger: silentLogger });
+  await matcher.start();
+  t.teardown(() => matcher.stop());
+  const reference = await matcher.enrol(alice.card);
+  const controller = new AbortController();
+  const pending = matcher.match(reference, { timeoutMs: TIMEOUT_MS, signal: controller.signal });
+  controller.abort(new Error('card removed'));
+  await t.rejects(pending, { message: 'card removed' });
+});
+
+t.test('a camera that is not there: CAMERA_DOWN at start, and health says so', async (t) => {
+  const matcher = new CameraFaceMatcher({ source: new SimCamera(['/nonexistent/frame.jpg'], 1), policy: POLICY, detector: 'tiny', logger: silentLogger });
+  await t.rejects(matcher.start(), { code: 'CAMERA_DOWN' });
+  t.equal(matcher.health().ok, false);
+});
+
+t.test('compare: card JPEG 2000 against a camera frame; no tensors leak', async (t) => {
+  const before = engine.memory().tensors;
+  const { default: cv } = await import('@u4/opencv4nodejs');
+  const { rgbToMat } = await import('../../drivers/face/opencv-image.js');
+  const frame = cv.imencode('.jpg', rgbToMat(cv, alice.frame));
+  const same = await compareImages(alice.card, frame, 0.5);
+  t.equal(same.decision, 'match');
+  t.same(same.faces, [1, 1]);
+  const other = await compareImages(bob.card, frame, 0.5);
+  t.equal(other.decision, 'mismatch');
+  t.ok(other.similarity! < same.similarity!);
+  t.equal(engine.memory().tensors, before, 'every tensor was disposed');
+});
