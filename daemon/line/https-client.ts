@@ -154,9 +154,11 @@ export class HttpsEligibilityClient implements EligibilityClient {
         throw new GatewayError('LINE_DOWN', `eligibility line down (circuit open: ${this.#breaker.lastError})`, { breaker: 'open' });
       }
       let failure: LineFailure;
+      const before = this.#breaker.state;
       try {
         const parsed = await this.#attempt(path, payload, signal);
         this.#breaker.success();
+        if (before !== 'closed') this.logger.info({ breaker: 'closed' }, 'eligibility line is back');
         return parsed;
       } catch (error) {
         if (signal?.aborted) { this.#breaker.release(); throw signal.reason; }
@@ -164,9 +166,14 @@ export class HttpsEligibilityClient implements EligibilityClient {
         failure = error.failure;
       }
       if (failure.lineFault) this.#breaker.failure(failure.message); else this.#breaker.success();
+      if (before === 'closed' && this.#breaker.state === 'open') {
+        this.logger.warn({ breaker: 'open', reason: failure.message, cooldownMs: this.options.breakerCooldownMs }, 'eligibility line down: failing fast');
+      }
       const mayRepeat = repeatable ? failure.transient : failure.notSent && failure.transient;
       const left = (repeatable ? this.options.retries : Math.min(1, this.options.retries)) - attempt;
-      this.logger.warn({ path, attempt, code: failure.code, reason: failure.message, retrying: mayRepeat && left > 0 }, 'eligibility request failed');
+      // The idle probe fails every interval while the line is down: once in the breaker is enough.
+      const log = path === PATHS.health ? this.logger.debug.bind(this.logger) : this.logger.warn.bind(this.logger);
+      log({ path, attempt, code: failure.code, reason: failure.message, retrying: mayRepeat && left > 0 }, 'eligibility request failed');
       if (!mayRepeat || left <= 0) throw toGatewayError(failure, { path, attempts: attempt + 1 });
       await sleep(backoffMs(attempt, this.options.retryBaseMs, 5000), signal);
     }
