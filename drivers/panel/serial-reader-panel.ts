@@ -170,7 +170,10 @@ export class SerialReaderPanel extends EventEmitter<ReaderPanelEvents> implement
       const link = new FrameLink((bytes) => port.write(bytes), { ackTimeoutMs: this.config.ackTimeoutMs, maxResends: this.config.maxResends });
       this.#port = port;
       this.#link = link;
-      port.on('data', (chunk: Buffer) => link.receive(chunk));
+      port.on('data', (chunk: Buffer) => {
+        link.receive(chunk);
+        chunk.fill(0); // the decoder has its copy; a PIN frame's digits stay nowhere else
+      });
       port.on('close', () => this.#lost(generation, 'port closed'));
       port.on('error', (error: Error) => this.#lost(generation, `port error: ${error.message}`));
       link.on('frame', (frame) => this.#onFrame(frame));

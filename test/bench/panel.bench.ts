@@ -57,7 +57,7 @@ async function linkBench(): Promise<BenchReport[]> {
     return [
       {
         name: 'panel question round trip',
-        method: 'askConsent with all 5 items over a socat pty pair at 115200 baud, simulator answering at once; 300 runs',
+        method: 'askConsent with all 5 items over a socat pty pair (a pty does not pace bytes at the baud rate), simulator answering at once; 300 runs',
         figures: [
           { name: 'median', value: Number(rt.median.toFixed(2)), unit: 'ms' },
           { name: 'p95', value: Number(rt.p95.toFixed(2)), unit: 'ms' },

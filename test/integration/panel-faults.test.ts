@@ -127,3 +127,16 @@ t.test('nothing the panel sends is logged: no PIN, no answers', async (t) => {
     t.notOk(text.includes('8642'), 'no PIN in the logs');
   });
 });
+
+t.test('a well-framed but invalid payload is dropped and counted; the link stays up', async (t) => {
+  await withRig(t, async (rig) => {
+    for (const [seq, body] of [[240, 'not json'], [241, '{"id":1,"kind":"consent","consents":{"drugInfo":"yes"}}'], [242, '{"id":0,"kind":"cancel"}']] as const) {
+      rig.simulator.injectRaw(encodeFrame(FRAME_TYPES.ANSWER, seq, Buffer.from(body)));
+    }
+    rig.simulator.injectRaw(encodeFrame(FRAME_TYPES.PIN, 243, Buffer.from([0, 1, 0x31, 0x32, 0x33, 0x41])));
+    rig.patient.script({ identity: 'pin' });
+    t.equal(await rig.panel.askIdentityMethod(['face', 'pin'], open()), 'pin');
+    t.ok((rig.panel.faults['bad-payload'] ?? 0) >= 4, `counted ${rig.panel.faults['bad-payload']}`);
+    t.ok(rig.panel.health().ok);
+  });
+});

@@ -8,6 +8,7 @@ import { CONSENT_ITEMS, type ConsentItem, type Consents } from '../../domain/con
 import { PanelSimulator, type Patient } from '../../../drivers/panel/sim/panel-simulator.js';
 import { ScriptedAnswers } from '../../../drivers/panel/sim/scripted-answers.js';
 import type { SimPanelScript } from '../../../drivers/panel/sim/scripted-patient.js';
+import { checkScript } from '../../../drivers/panel/sim/script-schema.js';
 import { TerminalPatient } from '../../../drivers/panel/sim/terminal-patient.js';
 import { group } from '../groups.js';
 
@@ -42,7 +43,7 @@ function parseConsent(text: string): SimPanelScript['consent'] {
 /** The script: a YAML/JSON file (or inline JSON) with the SimPanelScript fields, then the flags. */
 function buildScript(options: PanelOptions): SimPanelScript {
   const base: SimPanelScript = options.script
-    ? (parseYaml(options.script.trim().startsWith('{') ? options.script : readFileSync(options.script, 'utf8')) as SimPanelScript)
+    ? checkScript(parseYaml(options.script.trim().startsWith('{') ? options.script : readFileSync(options.script, 'utf8')))
     : {};
   for (const pin of options.pin ?? []) if (pin !== 'cancel' && !/^[0-9]{4}$/.test(pin)) throw new Error('--pin: 4 digits or cancel');
   return {
@@ -72,8 +73,15 @@ export function registerPanelCommands(program: Command): void {
     .option('--language <ja|en>', 'first language of the terminal', 'ja')
     .action(async (options: PanelOptions) => {
       const print = (line: string): void => void process.stdout.write(`${line}\n`);
+      let script: SimPanelScript;
+      try {
+        script = buildScript(options);
+      } catch (error) {
+        console.error(error instanceof Error ? error.message : String(error));
+        process.exitCode = 2;
+        return;
+      }
       const rl = options.interactive ? createInterface({ input: process.stdin, output: process.stdout }) : null;
-      const script = buildScript(options);
       const patient: Patient = rl ? new TerminalPatient(rl, print, options.language) : new ScriptedAnswers(script, undefined, Number(options.thinkMs));
       const simulator = new PanelSimulator({ path: options.port, baudRate: Number(options.baud), patient });
       const say = (t: { ja: string; en: string }): string => (options.language === 'ja' ? `${t.ja} (${t.en})` : `${t.en} (${t.ja})`);

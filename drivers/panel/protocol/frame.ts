@@ -81,7 +81,12 @@ export class FrameDecoder {
   }
 
   push(chunk: Uint8Array): DecodeEvent[] {
-    this.#buffer = this.#buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.#buffer, chunk]);
+    if (this.#buffer.length === 0) this.#buffer = Buffer.from(chunk);
+    else {
+      const joined = Buffer.concat([this.#buffer, chunk]);
+      this.#buffer.fill(0); // the copy left behind may hold part of a PIN frame
+      this.#buffer = joined;
+    }
     return this.#drain();
   }
 
