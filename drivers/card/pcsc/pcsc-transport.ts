@@ -37,8 +37,9 @@ export class PcscTransport implements ApduTransport {
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       this.#reader.transmit(apdu, MAX_RESPONSE, this.#protocol, (err, response) => {
-        if (!err) return resolve(response);
-        const text = err instanceof Error ? err.message : String(err);
+        // An empty answer is what vpcd (and some readers) give when the card vanished mid-command.
+        if (!err && response.length > 0) return resolve(response);
+        const text = err ? (err instanceof Error ? err.message : String(err)) : 'empty response';
         if (REMOVED.test(text)) return reject(new GatewayError('CARD_REMOVED', 'card removed during a command', { pcsc: text }));
         // Not obviously a removal: the reader's status events (which abort `signal` on removal)
         // may simply not have caught up yet. Never call get_status() here: in @pokusew/pcsclite it
