@@ -22,6 +22,12 @@ export async function ensureTestPki(dir = DEFAULT_PKI_DIR): Promise<string> {
   const manifest = readManifest(dir);
   if (manifest && manifest.version >= TEST_PKI_VERSION) return dir;
   // The script locks against parallel runs and swaps the tree in at the end.
-  await promisify(execFile)('bash', [fromRoot('scripts', 'gen-test-pki.sh'), dir], { timeout: 120000 });
+  try {
+    await promisify(execFile)('bash', [fromRoot('scripts', 'gen-test-pki.sh'), dir], { timeout: 120000 });
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(`cannot make the test PKI in ${dir}: ${stderr || (error as Error).message}; ` +
+      `run bash scripts/gen-test-pki.sh ${dir} by hand (it needs openssl and flock: scripts/apt-packages/line.txt)`);
+  }
   return dir;
 }
