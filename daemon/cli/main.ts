@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../paths.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerCardCommands } from './commands/card.js';
 import { registerFaceCommands } from './commands/face.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerStartCommands } from './commands/start.js';
@@ -19,6 +20,7 @@ const program = new Command('oqsgw')
 
 registerStartCommands(program);
 registerConfigCommands(program);
+registerCardCommands(program);
 registerFaceCommands(program);
 registerDoctorCommand(program);
 registerLineCommands(program);

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { PathOption } from '../../config/path-option.js';
 
 export const CardConfigSchema = Type.Object(
   {
@@ -15,10 +16,7 @@ export const CardConfigSchema = Type.Object(
       default: [],
       description: 'sim: test people the virtual card cycles through (empty: all in the test PKI)',
     }),
-    pkiDir: Type.String({
-      minLength: 1, default: './var/pki',
-      description: 'sim: the test PKI (scripts/gen-test-pki.sh) holding the virtual cards\' certificates and keys; made on first use if missing',
-    }),
+    pkiDir: PathOption('', "sim: the test PKI holding the virtual cards' certificates and keys (empty: var/pki under the package, the one the simulated line trusts; generated when missing)"),
     simFault: Type.Union(
       ['none', 'slow', 'mute', 'remove-mid-read', 'garbage', 'truncated', 'wrong-sw'].map((f) => Type.Literal(f)),
       { default: 'none', description: 'sim: make the virtual card misbehave (demos of error handling)' },

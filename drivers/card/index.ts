@@ -1,5 +1,6 @@
 // Chooses the card driver named in config.
 import type { Logger } from '../../daemon/log.js';
+import { fromRoot } from '../../daemon/paths.js';
 import type { CardConfig } from './config.js';
 import type { CardReader } from './card-reader.js';
 import { PcscCardReader } from './pcsc/pcsc-card-reader.js';
@@ -13,7 +14,7 @@ export function createCardReader(config: CardConfig, logger: Logger): CardReader
   switch (config.driver) {
     case 'sim':
       return new SimCardReader({
-        pkiDir: config.pkiDir,
+        pkiDir: config.pkiDir || fromRoot('var', 'pki'),
         profiles: config.simProfiles,
         timeoutMs: config.commandTimeoutMs,
         fault: config.simFault as CardFault,

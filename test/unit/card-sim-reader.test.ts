@@ -17,7 +17,7 @@ const reader = (profiles: string[] = []) => new SimCardReader({ pkiDir: PKI_DIR,
 t.test("createCardReader('sim') with the config defaults makes a SimCardReader", async (t) => {
   const config = Value.Default(CardConfigSchema, {}) as CardConfig;
   t.equal(config.driver, 'sim');
-  t.equal(config.pkiDir, './var/pki');
+  t.equal(config.pkiDir, '', 'empty: var/pki under the package');
   t.equal(config.simFault, 'none');
   const r = createCardReader({ ...config, pkiDir: PKI_DIR }, silentLogger);
   t.ok(r instanceof SimCardReader);

@@ -1,0 +1,139 @@
+// `oqsgw card watch`, `oqsgw card read [--json]` (the technician's reader check) and
+// `oqsgw sim card [--profile NAME]` (the virtual My Number card, plugged into pcscd through vpcd).
+// Nothing here prints more than the certificate summary: never an Individual Number, never a PIN.
+import type { Command } from 'commander';
+import { Value } from '@sinclair/typebox/value';
+import { createLogger, silentLogger } from '../../log.js';
+import { fromRoot } from '../../paths.js';
+import { loadConfig } from '../../config/load.js';
+import { GatewayError } from '../../result-codes.js';
+import { CardConfigSchema, type CardConfig } from '../../../drivers/card/config.js';
+import type { CardReader, CardSession } from '../../../drivers/card/card-reader.js';
+import { summariseCertificate } from '../../../drivers/card/certificate.js';
+import { createCardReader, SimCardReader } from '../../../drivers/card/index.js';
+import { CARD_FAULTS, FaultInjector, type CardFault } from '../../../drivers/card/virtual/faults.js';
+import { listProfileIds, loadProfile } from '../../../drivers/card/virtual/profiles.js';
+import { VirtualCard } from '../../../drivers/card/virtual/virtual-card.js';
+import { VpcdHost } from '../../../drivers/card/virtual/vpcd-host.js';
+import { group } from '../groups.js';
+
+interface ReaderOptions { config?: string; driver?: 'pcsc' | 'sim'; reader?: string }
+
+function cardConfig(options: ReaderOptions): CardConfig {
+  const base = options.config ? loadConfig(options.config).card : (Value.Default(CardConfigSchema, {}) as CardConfig);
+  // Without a config file these commands are for checking real hardware.
+  const driver = options.driver ?? (options.config ? base.driver : 'pcsc');
+  return { ...base, driver, readerName: options.reader ?? base.readerName };
+}
+
+const line = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value)}\n`);
+const describe = (error: unknown): Record<string, unknown> =>
+  error instanceof GatewayError ? { code: error.code, message: error.message } : { code: 'INTERNAL_ERROR', message: String(error) };
+
+async function summary(session: CardSession): Promise<Record<string, unknown>> {
+  const certificate = summariseCertificate(await session.readUserAuthCertificate());
+  return { ...certificate, pinTriesLeft: await session.pinTriesLeft() };
+}
+
+/** Runs until SIGINT/SIGTERM, then stops the reader. */
+function untilSignal(reader: CardReader, extra: () => void = () => undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => { extra(); void reader.stop().then(resolve); };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+export function registerCardCommands(program: Command): void {
+  const card = program.command('card').description('Check the card reader: watch card events, read a card\'s certificate summary');
+  const common = (c: Command) => c
+    .option('--config <file>', 'take the card section of this config (default: a real reader through pcscd)')
+    .option('--driver <pcsc|sim>', "override card.driver ('sim': the built-in virtual card, inserted for you)")
+    .option('--reader <text>', 'use the first reader whose name contains this text');
+
+  common(card.command('watch'))
+    .description('Print reader and card events as JSON lines as they happen (Ctrl-C to stop)')
+    .option('--read', 'also read each card\'s certificate summary')
+    .action(async (options: ReaderOptions & { read?: boolean }) => {
+      const reader = createCardReader(cardConfig(options), silentLogger);
+      reader.on('reader', (r) => line({ time: new Date().toISOString(), event: 'reader', ...r }));
+      reader.on('inserted', (session) => {
+        line({ time: new Date().toISOString(), event: 'inserted', kind: session.kind, atr: session.atr.toString('hex') });
+        session.removed.addEventListener('abort', () => line({ time: new Date().toISOString(), event: 'removed' }), { once: true });
+        if (options.read && session.kind === 'mynumber') {
+          summary(session).then((s) => line({ time: new Date().toISOString(), event: 'certificate', ...s }),
+            (e: unknown) => line({ time: new Date().toISOString(), event: 'error', ...describe(e) }));
+        }
+      });
+      await reader.start();
+      if (reader instanceof SimCardReader) reader.insert();
+      await untilSignal(reader);
+    });
+
+  common(card.command('read'))
+    .description('Wait for a card, print its user-authentication certificate summary (subject, serial, validity) and PIN tries left')
+    .option('--json', 'print JSON')
+    .option('--wait <seconds>', 'how long to wait for a card', '30')
+    .action(async (options: ReaderOptions & { json?: boolean; wait: string }) => {
+      const reader = createCardReader(cardConfig(options), silentLogger);
+      const session = new Promise<CardSession>((resolve) => reader.once('inserted', resolve));
+      await reader.start();
+      if (reader instanceof SimCardReader) reader.insert();
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), Number(options.wait) * 1000); });
+      if (!options.json) process.stderr.write(`waiting for a card (${reader.health().detail}) ...\n`);
+      const s = await Promise.race([session, waited]);
+      clearTimeout(timer);
+      try {
+        if (!s) throw new GatewayError('CARD_TIMEOUT', `no card within ${options.wait} s (${reader.health().detail})`);
+        if (s.kind !== 'mynumber') throw new GatewayError('CARD_UNSUPPORTED', `not a My Number card (ATR ${s.atr.toString('hex')})`);
+        const result = await summary(s);
+        if (options.json) line(result);
+        else for (const [k, v] of Object.entries(result)) process.stdout.write(`${k.padEnd(13)} ${String(v)}\n`);
+      } catch (error) {
+        if (options.json) line({ error: describe(error) });
+        else process.stderr.write(`error: ${JSON.stringify(describe(error))}\n`);
+        process.exitCode = 1;
+      } finally {
+        await reader.stop();
+      }
+    });
+
+  group(program, 'sim')
+    .command('card')
+    .description('A virtual My Number card plugged into a running pcscd through vsmartcard vpcd (Ctrl-C removes it)')
+    .option('--profile <name>', 'test person whose card it is (default: the first in the test PKI)')
+    .option('--port <n>', 'vpcd port on the host (Debian /etc/reader.conf.d/vpcd: 35963)', '35963')
+    .option('--host <addr>', 'vpcd host', '127.0.0.1')
+    .option('--pki-dir <dir>', 'test PKI (scripts/gen-test-pki.sh)', fromRoot('var', 'pki'))
+    .option('--fault <fault>', `misbehave: ${CARD_FAULTS.join(' | ')}`, 'none')
+    .option('--protocol <t0|t1>', "'t0': answer with 61xx/6Cxx like cards behind T=0 readers", 't1')
+    .option('--remove-after <seconds>', 'take the card out after this long (0: stay until Ctrl-C)', '0')
+    .action(async (options: { profile?: string; port: string; host: string; pkiDir: string; fault: string; protocol: string; removeAfter: string }) => {
+      const logger = createLogger('info');
+      if (!(CARD_FAULTS as readonly string[]).includes(options.fault)) throw new Error(`--fault: one of ${CARD_FAULTS.join(', ')}`);
+      if (options.protocol !== 't0' && options.protocol !== 't1') throw new Error('--protocol: t0 or t1');
+      const id = options.profile ?? listProfileIds(options.pkiDir)[0]!;
+      const card = new VirtualCard(loadProfile(options.pkiDir, id, { protocol: options.protocol }));
+      const host = new VpcdHost(card, { host: options.host, port: Number(options.port), faults: new FaultInjector(options.fault as CardFault) });
+      let stopping = false;
+      host.on('closed', () => {
+        logger.info({ profile: id }, 'card out of the reader');
+        if (!stopping) process.exitCode = 1;
+      });
+      try {
+        await host.insert();
+      } catch (error) {
+        throw new Error(`cannot reach vpcd on ${options.host}:${options.port} (is pcscd running with vsmartcard-vpcd? restart pcscd after installing it): ${(error as Error).message}`);
+      }
+      logger.info({ profile: id, port: Number(options.port), fault: options.fault }, 'virtual card in the reader (test PIN: see drivers/card/README.md)');
+      await new Promise<void>((resolve) => {
+        const stop = () => { stopping = true; host.remove(); resolve(); };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        host.once('closed', () => resolve());
+        const after = Number(options.removeAfter);
+        if (after > 0) setTimeout(stop, after * 1000).unref();
+      });
+    });
+}
