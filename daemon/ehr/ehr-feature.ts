@@ -15,6 +15,12 @@ import { Responder } from './responder.js';
 import { ehrTopicsFor } from './topics.js';
 
 const PURGE_EVERY_MS = 15 * 60 * 1000;
+const running = new WeakMap<Gateway, EhrFeature>();
+
+/** The EHR feature running on a gateway, if any (tests, benchmarks, CLI). */
+export function ehrFeatureOf(gateway: Gateway): EhrFeature | null {
+  return running.get(gateway) ?? null;
+}
 
 export interface EhrFeature extends GatewayFeature {
   readonly links: PatientLinks;
@@ -81,7 +87,10 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
   };
 
   const subscribe = () => {
-    gateway.mqtt.subscribe([...routes.keys()], { qos: 1 }, (error) => {
+    // MQTT 5: retain handling 2, so a request someone published retained is not served again at
+    // every reconnect (3.1.1 brokers flag such copies retained; onMessage refuses those).
+    const v5 = gateway.mqtt.options.protocolVersion === 5;
+    gateway.mqtt.subscribe([...routes.keys()], { qos: 1, ...(v5 ? { rh: 2 } : {}) }, (error) => {
       if (error) logger.error({ err: error.message }, 'could not subscribe to the EHR request topics');
     });
   };
@@ -93,7 +102,7 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
     if (keys + done.changes > 0) logger.info({ linkKeys: keys, batches: done.changes }, 'purged EHR records past retention');
   };
 
-  return {
+  const feature: EhrFeature = {
     name: 'ehr',
     links,
     rechecks,
@@ -101,6 +110,7 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
     get busy() { return inFlight.size; },
     purge,
     async start() {
+      running.set(gateway, feature);
       removeEnricher = gateway.addCheckinEnricher(async (event) => {
         const insurance = event.eligibility?.person?.insurance;
         if (!insurance) return event;
@@ -128,6 +138,8 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
       await Promise.allSettled([...inFlight]);
       await batches.stop();
       await rechecks.stop();
+      running.delete(gateway);
     },
   };
+  return feature;
 }

@@ -1,0 +1,67 @@
+// An in-process Gateway (the real wiring, sim drivers, the real EHR feature) against a given
+// broker URL, with a scratch data directory; stopped and removed when the test ends.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Test } from 'tap';
+import { validateConfig } from '../../daemon/config/load.js';
+import { ehrFeatureOf, type EhrFeature } from '../../daemon/ehr/ehr-feature.js';
+import { Gateway } from '../../daemon/gateway.js';
+import type { SimEligibilityLine } from '../../daemon/line/sim-line.js';
+import { silentLogger } from '../../daemon/log.js';
+import { fromRoot } from '../../daemon/paths.js';
+import type { GatewayConfig } from '../../config/schema.js';
+import type { FaultKind } from '../../drivers/eligibility-service/faults.js';
+
+export interface TestGateway {
+  readonly gateway: Gateway;
+  readonly config: GatewayConfig;
+  readonly dir: string;
+  readonly ehr: EhrFeature;
+  /** Makes every request to the simulated eligibility service fail this way (null: heal it). */
+  lineFault(kind: FaultKind | null): void;
+}
+
+type MqttOverrides = Record<string, unknown> & { ehr?: Record<string, unknown> };
+
+export function testConfig(dataDir: string, mqtt: MqttOverrides, more: Record<string, unknown> = {}): GatewayConfig {
+  return validateConfig({
+    gatewayId: 'ehrt',
+    dataDir,
+    mqtt: { ...mqtt, ehr: { recheckIntervalSeconds: 1, ...mqtt.ehr } },
+    card: { driver: 'sim', pkiDir: fromRoot('var/pki') },
+    face: { driver: 'sim', simDecisions: ['match'] },
+    panel: { driver: 'sim' },
+    line: { driver: 'sim', retries: 0, breakerThreshold: 100, sim: { households: 20, pkiDir: fromRoot('var/pki') } },
+    ...more,
+  });
+}
+
+export async function startTestGateway(t: Test, mqtt: MqttOverrides, more: Record<string, unknown> = {}): Promise<TestGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'oqs-ehr-gw-'));
+  const config = testConfig(join(dir, 'data'), mqtt, more);
+  const gateway = await Gateway.start(config, silentLogger, 'test');
+  t.teardown(async () => {
+    await gateway.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const ehr = ehrOf(gateway);
+  return {
+    gateway,
+    config,
+    dir,
+    ehr,
+    lineFault: (kind) => {
+      const service = (gateway.devices.line as SimEligibilityLine).service;
+      if (!service) throw new Error('the sim line has no service');
+      service.setFaults({ latencyMs: 0, jitterMs: 0, faults: kind ? [{ kind, rate: 1 }] : [] });
+    },
+  };
+}
+
+/** The running EHR feature of a gateway. */
+export function ehrOf(gateway: Gateway): EhrFeature {
+  const found = ehrFeatureOf(gateway);
+  if (!found) throw new Error('the ehr feature is not running (is it in daemon/features.ts and mqtt.ehr.requests true?)');
+  return found;
+}
