@@ -27,6 +27,9 @@ export class CardChannel {
   /** APDUs exchanged so far (GET RESPONSE and re-issues included); for the benchmark. */
   get apduCount(): number { return this.#apdus; }
 
+  /** Forget which application is open (after a card reset): the next select re-opens it. */
+  resetSelection(): void { this.#guard.reset(); }
+
   async select<A extends AllowedApp>(app: A, file?: AllowedFile<A>, signal?: AbortSignal): Promise<void> {
     if (this.#guard.currentApp !== app) {
       const r = await this.send(selectApp(app), signal);
