@@ -20,6 +20,7 @@ export interface RequestEcho {
 }
 
 export function inquiryResponse(input: RequestEcho & {
+  checkinEventId?: string | null;
   eventId: string;
   gatewayId: string;
   status: InquiryStatus;
@@ -39,6 +40,7 @@ export function inquiryResponse(input: RequestEcho & {
     code: input.code,
     ok: input.code === 'ELIGIBLE',
     recheckId: input.recheckId,
+    checkinEventId: input.checkinEventId ?? null,
     patientId: input.patientId,
     result: input.result,
   };

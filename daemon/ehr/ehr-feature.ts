@@ -4,7 +4,8 @@
 import type { IPublishPacket } from 'mqtt';
 import type { GatewayFeature } from '../feature.js';
 import type { Gateway } from '../gateway.js';
-import type { InsuranceNumber } from '../line/eligibility.js';
+import type { CardCheckRequest, InsuranceNumber } from '../line/eligibility.js';
+import { toPending } from '../line/pending.js';
 import { BatchRunner } from './batches.js';
 import { handleInquiry } from './inquiries.js';
 import { handlePatientLink } from './link-handler.js';
@@ -42,6 +43,7 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
   const rechecks = new RecheckQueue({
     db: gateway.db, outbox: gateway.outbox, line: gateway.devices.line, topic: topics.rechecks, gatewayId: gateway.config.gatewayId,
     intervalMs: config.recheckIntervalSeconds * 1000, maxAgeMs: config.recheckMaxAgeHours * 3600 * 1000, patientIdOf, logger,
+    onCheckinAnswered: async (eventId, insurance) => links.remember(eventId, await links.keyFor(insurance)),
   });
   const batches = new BatchRunner({
     db: gateway.db, outbox: gateway.outbox, line: gateway.devices.line, responder, rechecks, gatewayId: gateway.config.gatewayId,
@@ -51,6 +53,11 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
   const routes = new Map<string, RequestKind>([[topics.inquiries, 'inquiry'], [topics.batches, 'batch'], [topics.patientsLink, 'patient-link']]);
   const inFlight = new Set<Promise<void>>();
   let removeEnricher: (() => void) | null = null;
+  // A card check-in that met a line that was down: re-checked like an inquiry, answered on rechecks.
+  const onRecheck = ({ eventId, request }: { readonly eventId: string; readonly request: CardCheckRequest }) => {
+    void rechecks.enqueue('checkin', { requestId: eventId, correlationId: null }, toPending(request))
+      .catch((error: unknown) => logger.error({ eventId, err: String(error) }, 'could not queue the check-in for re-check'));
+  };
   let purgeTimer: NodeJS.Timeout | null = null;
 
   const serve = (request: IncomingRequest): Promise<void> => {
@@ -119,6 +126,7 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
         const patientId = await links.patientIdFor(key);
         return patientId ? { ...event, patientId } : event;
       });
+      gateway.on('recheck', onRecheck);
       gateway.mqtt.on('message', onMessage);
       gateway.mqtt.on('connect', subscribe);
       if (gateway.mqtt.connected) subscribe();
@@ -133,6 +141,7 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
       stopping.abort();
       removeEnricher?.();
       if (purgeTimer) clearInterval(purgeTimer);
+      gateway.off('recheck', onRecheck);
       gateway.mqtt.off('message', onMessage);
       gateway.mqtt.off('connect', subscribe);
       await Promise.allSettled([...inFlight]);

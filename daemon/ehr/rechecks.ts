@@ -20,12 +20,15 @@ export interface RecheckOptions {
   readonly intervalMs: number;
   readonly maxAgeMs: number;
   readonly patientIdOf: (insurance: InsuranceNumber) => Promise<string | null>;
+  /** A re-checked card check-in becomes linkable like any other (patient-links.ts). */
+  readonly onCheckinAnswered?: (checkinEventId: string, insurance: InsuranceNumber) => Promise<void>;
   readonly logger: Logger;
   readonly now?: () => number;
 }
 
 interface RecheckRow {
   recheck_id: string;
+  origin: string;
   request_id: string | null;
   correlation_id: string | null;
   pending: string;
@@ -43,7 +46,11 @@ export class RecheckQueue {
     this.#now = options.now ?? Date.now;
   }
 
-  async enqueue(origin: 'inquiry' | 'batch', echo: RequestEcho, pending: PendingInquiry): Promise<string> {
+  /**
+   * origin 'checkin': a card check-in that met a line that was down (the gateway's 'recheck' event);
+   * its eventId is kept in request_id and published as checkinEventId.
+   */
+  async enqueue(origin: 'inquiry' | 'batch' | 'checkin', echo: RequestEcho, pending: PendingInquiry): Promise<string> {
     const id = randomUUID();
     const now = this.#now();
     await this.options.db.run(
@@ -79,10 +86,11 @@ export class RecheckQueue {
 
   async #pass(): Promise<void> {
     const { db } = this.options;
-    const rows = await db.all<RecheckRow>('SELECT recheck_id, request_id, correlation_id, pending, created_at FROM ehr_rechecks WHERE next_at <= ? ORDER BY created_at', [this.#now()]);
+    const rows = await db.all<RecheckRow>('SELECT recheck_id, origin, request_id, correlation_id, pending, created_at FROM ehr_rechecks WHERE next_at <= ? ORDER BY created_at', [this.#now()]);
     for (const row of rows) {
       if (this.#abort.signal.aborted) return;
-      const echo = { requestId: row.request_id, correlationId: row.correlation_id };
+      const checkinEventId = row.origin === 'checkin' ? row.request_id : null;
+      const echo = { requestId: checkinEventId ? null : row.request_id, correlationId: row.correlation_id, checkinEventId };
       const pending = JSON.parse(row.pending) as PendingInquiry;
       if (this.#now() - row.created_at > this.options.maxAgeMs) {
         await this.#publish(row.recheck_id, echo, 'expired', 'LINE_DOWN', null, pending);
@@ -107,9 +115,10 @@ export class RecheckQueue {
   }
 
   /** Outbox first, then the queue row: a crash in between re-publishes the same eventId (deduped). */
-  async #publish(id: string, echo: RequestEcho, status: 'rechecked' | 'expired', code: ReturnType<typeof codeOf>, result: EligibilityResult | null, pending: PendingInquiry): Promise<void> {
+  async #publish(id: string, echo: RequestEcho & { checkinEventId: string | null }, status: 'rechecked' | 'expired', code: ReturnType<typeof codeOf>, result: EligibilityResult | null, pending: PendingInquiry): Promise<void> {
     const insurance = result?.person?.insurance ?? (pending.kind === 'number' ? pending.request : null);
     const patientId = insurance ? await this.options.patientIdOf(insurance) : null;
+    if (echo.checkinEventId && result?.person) await this.options.onCheckinAnswered?.(echo.checkinEventId, result.person.insurance);
     const payload = inquiryResponse({ ...echo, eventId: id, gatewayId: this.options.gatewayId, status, code, recheckId: id, patientId, result });
     await this.options.outbox.commit(id, this.options.topic, payload);
     await this.options.db.run('DELETE FROM ehr_rechecks WHERE recheck_id = ?', [id]);
