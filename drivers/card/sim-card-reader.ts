@@ -74,7 +74,13 @@ export class SimCardReader extends EventEmitter<CardReaderEvents> implements Car
       : { ok: false, detail: 'virtual reader not started' };
   }
 
-  profiles(): string[] { return [...this.#ids]; }
+  /** The test people this reader cycles through (also before start(), when the PKI exists). */
+  profiles(): string[] {
+    if (this.#started) return [...this.#ids];
+    const wanted = this.#options.profiles ?? [];
+    if (wanted.length > 0) return [...wanted];
+    try { return listProfileIds(this.#options.pkiDir); } catch { return []; }
+  }
 
   /** Misbehaviour of the next cards inserted. */
   setFault(fault: CardFault): void { this.#fault = fault; }
