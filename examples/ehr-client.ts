@@ -1,0 +1,126 @@
+// A small EHR client for oqs-gateway (docs/mqtt.md): only the `mqtt` package, nothing from the
+// gateway, so a vendor can copy it. Run with tsx (or compile it):
+//
+//   listen:  tsx examples/ehr-client.ts --url mqtts://broker:8883 --gateway gw1 --ca ca.pem --cert ehr.pem --key ehr.key
+//            prints each check-in once (deduplicated by eventId), re-checks and errors, as JSON lines
+//   inquire: ... --inquire 01130012,1010,2345,00,1980-05-12     (保険者番号,記号,番号,枝番,生年月日)
+//   batch:   ... --batch patients.json                          (a JSON array of the same five fields, plus ref)
+//   link:    ... --link <checkin eventId>=<your patient id>
+//
+// --v311 speaks MQTT 3.1.1 (reply topic and correlation id inside the payload, as for the demo's
+// embedded broker); the default is MQTT 5 (Response Topic + Correlation Data). --share GROUP makes
+// several EHR processes share the check-ins (MQTT 5 shared subscription). --name is the user name the
+// broker knows this client by (the certificate CN): answers come back under replies/<name>/.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+
+const { values: opt } = parseArgs({
+  options: {
+    url: { type: 'string', default: 'mqtt://127.0.0.1:1883' },
+    gateway: { type: 'string', default: 'demo' },
+    base: { type: 'string' },
+    name: { type: 'string', default: 'ehr' },
+    'client-id': { type: 'string' },
+    ca: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' },
+    username: { type: 'string' }, password: { type: 'string' },
+    v311: { type: 'boolean', default: false },
+    share: { type: 'string' },
+    inquire: { type: 'string' }, batch: { type: 'string' }, link: { type: 'string' },
+    timeout: { type: 'string', default: '30' },
+  },
+});
+
+const base = opt.base ?? `oqs/${opt.gateway}`;
+const v5 = !opt.v311;
+const clientId = opt['client-id'] ?? `${opt.name}-${opt.inquire || opt.batch || opt.link ? randomUUID().slice(0, 8) : 'listener'}`;
+const replyTopic = `${base}/replies/${opt.name}/${clientId}`;
+const print = (kind: string, body: unknown) => console.log(JSON.stringify({ kind, body }));
+
+function connect(persistent: boolean): Promise<MqttClient> {
+  const options: IClientOptions = {
+    clientId,
+    protocolVersion: v5 ? 5 : 4,
+    // A listener keeps its session: QoS 1 check-ins published while it was away are kept for it.
+    clean: !persistent,
+    ...(v5 && persistent ? { properties: { sessionExpiryInterval: 7 * 24 * 3600 } } : {}),
+    ...(opt.ca ? { ca: readFileSync(opt.ca), rejectUnauthorized: true } : {}),
+    ...(opt.cert && opt.key ? { cert: readFileSync(opt.cert), key: readFileSync(opt.key) } : {}),
+    ...(opt.username ? { username: opt.username, password: opt.password ?? '' } : {}),
+  };
+  return mqtt.connectAsync(opt.url, options);
+}
+
+/** Sends one request; resolves with each answer until `done` says the exchange is over. */
+async function request(client: MqttClient, topic: string, body: object, done: (answer: Record<string, unknown>) => boolean): Promise<void> {
+  const correlation = randomUUID();
+  const finished = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${opt.timeout} s`)), Number(opt.timeout) * 1000);
+    client.on('message', (t, payload, packet) => {
+      if (t !== replyTopic && t !== `${base}/errors`) return;
+      const answer = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
+      const ours = packet.properties?.correlationData?.toString() === correlation || answer.correlationId === correlation;
+      if (!ours) return;
+      print(String(answer.schema), answer);
+      if (answer.schema === 'oqs.error.v1' || done(answer)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  await client.subscribeAsync([replyTopic, `${base}/errors`], { qos: 1 });
+  const payload = v5 ? body : { ...body, replyTo: replyTopic, correlationId: correlation };
+  await client.publishAsync(topic, JSON.stringify(payload), {
+    qos: 1,
+    ...(v5 ? { properties: { responseTopic: replyTopic, correlationData: Buffer.from(correlation), contentType: 'application/json' } } : {}),
+  });
+  await finished;
+}
+
+function insurance(text: string) {
+  const [insurerNumber = '', symbol = '', number = '', branch = '', birthDate = ''] = text.split(',').map((s) => s.trim());
+  return { insurerNumber, symbol, number, branch, birthDate };
+}
+
+async function listen(): Promise<void> {
+  const client = await connect(true);
+  // Delivery is at least once: remember recent event ids and skip repeats (a real EHR keeps them in its database).
+  const seen = new Set<string>();
+  client.on('message', (topic, payload) => {
+    const body = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
+    const id = typeof body.eventId === 'string' ? body.eventId : null;
+    if (id) {
+      if (seen.has(id)) return;
+      seen.add(id);
+      if (seen.size > 10_000) seen.delete(seen.values().next().value as string);
+    }
+    print(topic.slice(base.length + 1), body);
+  });
+  const checkins = opt.share ? `$share/${opt.share}/${base}/checkins` : `${base}/checkins`;
+  await client.subscribeAsync([checkins, `${base}/inquiries/rechecks`, `${base}/errors`, `${base}/status`], { qos: 1 });
+  process.on('SIGINT', () => void client.endAsync().then(() => process.exit(0)));
+  process.on('SIGTERM', () => void client.endAsync().then(() => process.exit(0)));
+}
+
+async function once(): Promise<void> {
+  const client = await connect(false);
+  try {
+    if (opt.inquire) {
+      await request(client, `${base}/inquiries`, { schema: 'oqs.inquiry-request.v1', requestId: randomUUID(), ...insurance(opt.inquire) }, () => true);
+    } else if (opt.batch) {
+      const patients = JSON.parse(readFileSync(opt.batch, 'utf8')) as object[];
+      await request(client, `${base}/batches`, { schema: 'oqs.batch-request.v1', requestId: randomUUID(), patients }, (a) => a.schema === 'oqs.batch-summary.v1');
+    } else if (opt.link) {
+      const [eventId = '', patientId = ''] = opt.link.split('=');
+      await request(client, `${base}/patients/link`, { schema: 'oqs.patient-link.v1', eventId, patientId: patientId || null }, () => true);
+    }
+  } finally {
+    await client.endAsync();
+  }
+}
+
+(opt.inquire || opt.batch || opt.link ? once() : listen()).catch((error: unknown) => {
+  console.error(`ehr-client: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
