@@ -2,9 +2,11 @@ import { Type, type Static } from '@sinclair/typebox';
 
 export const PanelConfigSchema = Type.Object(
   {
-    driver: Type.Union([Type.Literal('sim'), Type.Literal('serial')], {
+    driver: Type.Union([Type.Literal('sim'), Type.Literal('serial'), Type.Literal('pty')], {
       default: 'sim',
-      description: "'serial' for the reader's panel on a serial port; 'sim' answers from a script",
+      description:
+        "'serial' for the reader's panel on a serial port; 'sim' answers from a script in-process; " +
+        "'pty' runs the panel simulator on a socat pty pair and drives it with the serial driver (needs socat)",
     }),
     path: Type.String({ default: '/dev/ttyUSB0', description: 'serial: the port' }),
     baudRate: Type.Integer({ minimum: 1200, maximum: 921600, default: 115200, description: 'serial: the port speed' }),
