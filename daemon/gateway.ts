@@ -206,6 +206,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   async #awaitRemoval(session: CardSession): Promise<void> {
     if (session.removed.aborted) return;
     const signal = AbortSignal.any([session.removed, this.#shutdown.signal, AbortSignal.timeout(this.config.flow.removalTimeoutMs)]);
+    // Stopping already: an aborted signal never fires 'abort' again, so waiting would hang the stop.
+    if (signal.aborted) return;
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   }
 
