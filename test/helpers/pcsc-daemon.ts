@@ -80,15 +80,55 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms: number, 
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** One user of the reader stack per machine at a time (tests and the benchmark may overlap): an
+ * flock(1) held by a child whose stdin is our pipe, so the lock goes when we do, however we end. */
+async function machineLock(ms: number): Promise<() => void> {
+  const child = spawn('flock', ['-w', String(Math.ceil(ms / 1000)), LOCK_FILE, 'sh', '-c', 'echo locked; read _'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const locked = await new Promise<boolean>((resolve) => {
+    child.stdout?.once('data', () => resolve(true));
+    child.once('exit', () => resolve(false));
+    child.once('error', () => resolve(false));
+  });
+  if (!locked) throw new Error(`another test run holds ${LOCK_FILE} (the pcscd + vpcd stack) for more than ${ms} ms`);
+  return () => { child.stdin?.end(); };
+}
+
+const LOCK_FILE = join(tmpdir(), 'oqs-gateway-pcscd.lock');
+
 export async function startPcscStack(): Promise<PcscStack> {
   const why = pcscUnavailable();
   if (why) throw new Error(why);
+  const unlock = await machineLock(180000);
+  try {
+    return await bringUp(unlock);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+const STATE_FILE = join(tmpdir(), 'oqs-gateway-pcscd.pid');
+
+/** A pcscd we started in a run that died without stopping it (we hold the lock, so nobody is
+ * using it): stop it, so this run starts from a known state. */
+async function reapOrphan(): Promise<void> {
+  if (!existsSync(STATE_FILE)) return;
+  const pid = Number(readFileSync(STATE_FILE, 'utf8').trim());
+  rmSync(STATE_FILE, { force: true });
+  const cmdline = (() => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } })();
+  if (!pid || !cmdline.startsWith('pcscd') || !cmdline.includes('oqs-pcscd-')) return;
+  process.kill(pid, 'SIGTERM');
+  await waitFor('the orphaned pcscd to exit', async () => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '), 5000);
+}
+
+async function bringUp(unlock: () => void): Promise<PcscStack> {
+  await reapOrphan();
   if (await canConnect({ path: PCSCD_SOCKET })) {
     // Someone else's pcscd (systemd or a parallel run): use Debian's vpcd reader if it has one.
     if (!listening(DEBIAN_VPCD_PORT)) {
       throw new Error(`a pcscd is already running without a vpcd reader on ${DEBIAN_VPCD_PORT}; stop it or restart it after installing vsmartcard-vpcd`);
     }
-    return { vpcdPort: DEBIAN_VPCD_PORT, readerName: 'Virtual PCD 00 00', owned: false, stop: async () => undefined };
+    return { vpcdPort: DEBIAN_VPCD_PORT, readerName: 'Virtual PCD 00 00', owned: false, stop: async () => unlock() };
   }
   const port = await freePortPair();
   const dir = mkdtempSync(join(tmpdir(), 'oqs-pcscd-'));
@@ -102,6 +142,7 @@ export async function startPcscStack(): Promise<PcscStack> {
   const child = spawn('pcscd', ['--foreground', '--config', dir, ...(log ? ['--debug', '--apdu'] : [])], {
     stdio: ['ignore', log ? openSync(log, 'w') : 'ignore', 'pipe'],
   });
+  if (child.pid) writeFileSync(STATE_FILE, String(child.pid));
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
   const stop = async (): Promise<void> => {
@@ -113,6 +154,8 @@ export async function startPcscStack(): Promise<PcscStack> {
       clearTimeout(timer);
     }
     rmSync(dir, { recursive: true, force: true });
+    rmSync(STATE_FILE, { force: true });
+    unlock();
   };
   try {
     await waitFor('pcscd socket', () => canConnect({ path: PCSCD_SOCKET }), 10000, child);
