@@ -13,7 +13,7 @@ import type { PanelConfig } from './config.js';
 import { FRAME_TYPES, type Frame } from './protocol/frame.js';
 import { FrameLink, type LinkFault } from './protocol/link.js';
 import {
-  AnswerSchema, AskSchema, decodeJson, decodePin, encodeJson, HelloReplySchema, HelloSchema, KeySchema, PROTOCOL_VERSIONS, ShowSchema,
+  AnswerSchema, AskSchema, BOOT_SESSION, decodeJson, decodePin, encodeJson, HelloReplySchema, HelloSchema, KeySchema, PROTOCOL_VERSIONS, ShowSchema,
   WithdrawSchema, type Answer, type Ask, type HelloReply, type Show,
 } from './protocol/messages.js';
 import { consentAsk, identityAsk, pinAsk, registrationAsk, showPayload } from './protocol/wording.js';
@@ -49,6 +49,7 @@ export class SerialReaderPanel extends EventEmitter<ReaderPanelEvents> implement
   #nextAskId = 1;
   #lastShow: Show | null = null;
   #assisted = false;
+  #rehandshaking = false;
   /** Recovered link faults since start, by kind (for /status and the benchmark). */
   readonly faults: Partial<Record<LinkFault | 'bad-payload', number>> = {};
 
@@ -208,6 +209,28 @@ export class SerialReaderPanel extends EventEmitter<ReaderPanelEvents> implement
     });
   }
 
+  /** The panel restarted behind a port that stayed open: its question and sequence numbers are
+   * gone. Shake hands again on the same port and put the last screen back. */
+  async #rehandshake(): Promise<void> {
+    const link = this.#link;
+    const generation = this.#generation;
+    if (!this.#up || !link || this.#rehandshaking) return;
+    this.#rehandshaking = true;
+    this.logger.warn('reader panel restarted; shaking hands again');
+    const error = new GatewayError('PANEL_DOWN', 'The reader panel restarted during a question');
+    for (const ask of [...this.#asks.values()]) ask.fail(error);
+    link.reset('panel restarted');
+    try {
+      const reply = await this.#handshake(link);
+      if (!PROTOCOL_VERSIONS.some((v) => v === reply.version)) throw new Error(`panel speaks no protocol version we do (${reply.version})`);
+      if (this.#lastShow) await link.send(FRAME_TYPES.SHOW, encodeJson(ShowSchema, this.#lastShow));
+    } catch (failure) {
+      this.#lost(generation, failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      this.#rehandshaking = false;
+    }
+  }
+
   /** Sends a PING when the line has been quiet; its missing ACK makes the link dead. */
   #beat(link: FrameLink): void {
     const idle = Date.now() - Math.max(link.lastHeard, link.lastSent);
@@ -218,7 +241,9 @@ export class SerialReaderPanel extends EventEmitter<ReaderPanelEvents> implement
     switch (frame.type) {
       case FRAME_TYPES.HELLO_REPLY: {
         const reply = decodeJson(HelloReplySchema, frame.payload);
-        return reply ? this.#helloWaiter?.(reply) : this.#badPayload(frame);
+        if (!reply) return this.#badPayload(frame);
+        if (reply.session === BOOT_SESSION) return void this.#rehandshake();
+        return this.#helloWaiter?.(reply);
       }
       case FRAME_TYPES.ANSWER: {
         const answer = decodeJson(AnswerSchema, frame.payload);

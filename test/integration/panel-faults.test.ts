@@ -140,3 +140,20 @@ t.test('a well-framed but invalid payload is dropped and counted; the link stays
     t.ok(rig.panel.health().ok);
   });
 });
+
+t.test('the panel restarts behind an open port: a new handshake, the screen put back, no link drop', async (t) => {
+  await withRig(t, async (rig) => {
+    await rig.panel.show({ kind: 'see-desk', code: 'LINE_DOWN' });
+    const drops: boolean[] = [];
+    rig.panel.on('link', ({ up }) => drops.push(up));
+    await rig.simulator.stop();
+    const hello = waitFor(rig.simulator, 'hello');
+    const reshown = waitFor(rig.simulator, 'screen', (s: { screen: string }) => s.screen === 'see-desk');
+    await rig.simulator.start();
+    await hello;
+    await reshown;
+    rig.patient.script({ registration: 'decline' });
+    t.same(await rig.panel.askRegistration(open()), { kind: 'decline' }, 'sequence numbers agree again');
+    t.same(drops, [], 'the link never counted as down');
+  });
+});

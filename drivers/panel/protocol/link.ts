@@ -119,7 +119,10 @@ export class FrameLink extends EventEmitter<LinkEvents> {
       return;
     }
     this.#raw(FRAME_TYPES.ACK, frame.seq);
-    if (frame.seq === this.#rxSeq && frame.type !== FRAME_TYPES.HELLO) {
+    // HELLO and HELLO_REPLY start sessions, so they pass even with a repeated number (a restarted
+    // peer counts from 0 again); their session field tells a resend from a new session.
+    const opensSession = frame.type === FRAME_TYPES.HELLO || frame.type === FRAME_TYPES.HELLO_REPLY;
+    if (frame.seq === this.#rxSeq && !opensSession) {
       // Our ACK was lost and the peer resent: acknowledged again above, delivered once.
       this.emit('fault', 'duplicate');
       return;

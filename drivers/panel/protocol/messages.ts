@@ -23,6 +23,10 @@ export const HelloSchema = Type.Object({
   language: Type.Union([Type.Literal('ja'), Type.Literal('en')]),
 });
 
+/** A panel that (re)starts announces itself with a HELLO_REPLY of version 0 and this session, so
+ * a gateway still holding the port knows to shake hands again (sequence numbers restarted). */
+export const BOOT_SESSION = '00000000';
+
 export const HelloReplySchema = Type.Object({
   /** The version chosen from the offer, or 0 when none is spoken (the gateway then gives up). */
   version: Type.Integer({ minimum: 0, maximum: 255 }),

@@ -9,7 +9,7 @@ import type { Consents } from '../../../daemon/domain/consent.js';
 import { FRAME_TYPES, type Frame } from '../protocol/frame.js';
 import { FrameLink } from '../protocol/link.js';
 import {
-  AskSchema, decodeJson, encodeJson, encodePin, HelloReplySchema, HelloSchema, KeySchema, AnswerSchema, ShowSchema, WithdrawSchema,
+  AskSchema, BOOT_SESSION, decodeJson, encodeJson, encodePin, HelloReplySchema, HelloSchema, KeySchema, AnswerSchema, ShowSchema, WithdrawSchema,
   type Ask, type Hello, type Show,
 } from '../protocol/messages.js';
 import { closePort, openPort } from '../serial-port.js';
@@ -117,6 +117,10 @@ export class PanelSimulator extends EventEmitter<PanelSimulatorEvents> {
       port.on('error', () => void this.#vanished());
       link.on('frame', (frame) => this.#onFrame(frame));
       this.emit('port', true);
+      // Tell a gateway that may still hold its end that this panel (re)started.
+      this.#session = '';
+      const boot = { version: 0, model: this.options.model ?? 'oqsgw panel simulator', session: BOOT_SESSION };
+      link.send(FRAME_TYPES.HELLO_REPLY, encodeJson(HelloReplySchema, boot)).catch(() => undefined);
     } catch {
       this.#scheduleReopen();
     }
