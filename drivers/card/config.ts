@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PathOption } from '../../config/path-option.js';
+import { CARD_FAULTS } from './virtual/faults.js';
 
 export const CardConfigSchema = Type.Object(
   {
@@ -18,13 +19,9 @@ export const CardConfigSchema = Type.Object(
     }),
     pkiDir: PathOption('', "sim: the test PKI holding the virtual cards' certificates and keys (empty: var/pki under the package, the one the simulated line trusts; generated when missing)"),
     simFault: Type.Union(
-      ['none', 'slow', 'mute', 'remove-mid-read', 'garbage', 'truncated', 'wrong-sw'].map((f) => Type.Literal(f)),
+      CARD_FAULTS.map((f) => Type.Literal(f)),
       { default: 'none', description: 'sim: make the virtual card misbehave (demos of error handling)' },
     ),
-    vpcdPort: Type.Integer({
-      minimum: 1, maximum: 65535, default: 35963,
-      description: "`oqsgw sim card`: the vpcd port on 127.0.0.1 the virtual card connects to (Debian's /etc/reader.conf.d/vpcd: 0x8C7B = 35963)",
-    }),
   },
   { additionalProperties: false, default: {} },
 );

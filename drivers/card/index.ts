@@ -5,7 +5,6 @@ import type { CardConfig } from './config.js';
 import type { CardReader } from './card-reader.js';
 import { PcscCardReader } from './pcsc/pcsc-card-reader.js';
 import { SimCardReader } from './sim-card-reader.js';
-import type { CardFault } from './virtual/faults.js';
 
 export { SimCardReader } from './sim-card-reader.js';
 export { PcscCardReader } from './pcsc/pcsc-card-reader.js';
@@ -17,7 +16,7 @@ export function createCardReader(config: CardConfig, logger: Logger): CardReader
         pkiDir: config.pkiDir || fromRoot('var', 'pki'),
         profiles: config.simProfiles,
         timeoutMs: config.commandTimeoutMs,
-        fault: config.simFault as CardFault,
+        fault: config.simFault,
         logger,
       });
     case 'pcsc':
