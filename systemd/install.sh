@@ -51,6 +51,10 @@ NODE=$(command -v node) || fail "Node.js is not installed: install Node.js 20 an
 "$NODE" -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=17)?0:1)' ||
   fail "Node.js $("$NODE" --version) is too old; 20.17 or newer is needed"
 
+case "$APP_DIR" in
+  /home/*|/root/*|/run/user/*) say WARN "$APP_DIR is hidden from the service by ProtectHome=yes: install the package under /opt/oqs-gateway" ;;
+esac
+
 # The CLI: the built one when there is one, else the sources through tsx (a development checkout).
 if [ -f "$APP_DIR/dist/daemon/cli/main.js" ]; then
   CLI=("$NODE" "$APP_DIR/bin/oqsgw.js")

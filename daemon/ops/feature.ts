@@ -6,6 +6,7 @@ import type { Gateway } from '../gateway.js';
 import type { Logger } from '../log.js';
 import { clockSync, diskFigures } from '../status/host.js';
 import { lineCertExpiries } from './certs.js';
+import { lineClockSkew, lineEndpoint } from './doctor/line-check.js';
 import { createNotifier, watchdogIntervalMs, type Notifier } from './notify.js';
 import { computeWarnings, sameWarnings, type OpsWarning } from './warnings.js';
 import { Watchdog, within } from './watchdog.js';
@@ -25,7 +26,8 @@ export class OpsFeature implements GatewayFeature {
 
   async start(gateway: Gateway): Promise<void> {
     const log = gateway.logger.child({ component: 'ops' });
-    await this.checkWarnings(gateway, log);
+    // Not awaited: an unreachable line must not hold up READY=1 for its connect timeout.
+    void this.checkWarnings(gateway, log);
     this.#timer = setInterval(() => void this.checkWarnings(gateway, log), gateway.config.ops.checkEverySeconds * 1000);
     this.#timer.unref();
 
@@ -85,7 +87,8 @@ export class OpsFeature implements GatewayFeature {
   /** Public for `oqsgw doctor` and tests: recomputes warnings; logs and republishes on change. */
   async checkWarnings(gateway: Gateway, log: Logger): Promise<readonly OpsWarning[]> {
     const clock = await clockSync();
-    const warnings = computeWarnings({ certs: lineCertExpiries(gateway.config.line), disk: diskFigures(gateway.config.dataDir), clock: clock.sync }, gateway.config.ops);
+    const skewSeconds = await this.#clockSkew(gateway);
+    const warnings = computeWarnings({ certs: lineCertExpiries(gateway.config.line), disk: diskFigures(gateway.config.dataDir), clock: clock.sync, skewSeconds }, gateway.config.ops);
     if (!sameWarnings(warnings, gateway.warnings)) {
       for (const w of warnings) log.warn({ code: w.code, action: w.action }, w.message);
       if (warnings.length === 0 && gateway.warnings.length > 0) log.info('all warnings cleared');
@@ -93,6 +96,14 @@ export class OpsFeature implements GatewayFeature {
       if (this.#notifier?.enabled) void this.#notifier.notify(`STATUS=${this.#statusLine(gateway)}`).catch(() => {});
     }
     return warnings;
+  }
+
+  /** Our clock against the eligibility service's (its Date header over the real mTLS line). */
+  async #clockSkew(gateway: Gateway): Promise<number | null> {
+    const sim = (gateway.devices.line as { service?: { port?: number } | null }).service;
+    const endpoint = lineEndpoint(gateway.config, sim?.port ?? null);
+    if (!endpoint) return null;
+    return lineClockSkew(endpoint.url, endpoint.tls, gateway.config.line.connectTimeoutMs + 2000);
   }
 
   async stop(): Promise<void> {

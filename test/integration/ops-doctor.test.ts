@@ -4,7 +4,9 @@
 // other cases call the same checks in-process (each CLI start costs seconds).
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, type GatewayConfig } from '../../config/schema.js';
@@ -12,7 +14,8 @@ import { silentLogger } from '../../daemon/log.js';
 import { fromRoot } from '../../daemon/paths.js';
 import { checkCamera, checkCard, checkPanel } from '../../daemon/ops/doctor/device-checks.js';
 import { checkBroker, checkClock, checkDisk } from '../../daemon/ops/doctor/host-checks.js';
-import { checkLine } from '../../daemon/ops/doctor/line-check.js';
+import { checkLine, lineClockSkew, lineEndpoint } from '../../daemon/ops/doctor/line-check.js';
+import { computeWarnings } from '../../daemon/ops/warnings.js';
 import { exitCode, type CheckResult } from '../../daemon/ops/doctor/result.js';
 import { runDoctor } from '../../daemon/ops/doctor/run.js';
 import { EligibilityService } from '../../drivers/eligibility-service/server.js';
@@ -122,6 +125,30 @@ t.test('doctor', async (t) => {
 
     const rogue = await checkLine(parse({ ...base, line: https(join(dir, 'rogue', 'client.pem'), join(dir, 'rogue', 'client.key')) }));
     t.equal(rogue.result.level, 'FAIL', 'a client certificate the service does not accept');
+  });
+
+  t.test('a service whose clock differs by 5 minutes: CLOCK_SKEW from doctor and from the running check', async (t) => {
+    const server = createServer({
+      cert: readFileSync(join(dir, 'service', 'server.pem')), key: readFileSync(join(dir, 'service', 'server.key')),
+      ca: readFileSync(join(dir, 'clinic', 'ca.pem')), requestCert: true, rejectUnauthorized: true,
+    }, (_req, res) => {
+      res.setHeader('date', new Date(Date.now() - 300000).toUTCString());
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const port = (server.address() as AddressInfo).port;
+    const config = parse({ ...healthy(broker.url, join(scratch, 'data')), line: https(clinic.cert, clinic.key, port) });
+    const line = await checkLine(config);
+    t.equal(line.result.level, 'OK', line.result.detail);
+    t.ok(line.skewSeconds !== null && line.skewSeconds > 290 && line.skewSeconds < 310, `skew ${line.skewSeconds} s`);
+    const clock = await checkClock(config, line.skewSeconds, 'synchronized');
+    t.equal(clock.level, 'WARN');
+    t.match(clock.detail, /ahead of the eligibility service/);
+    const endpoint = lineEndpoint(config, null);
+    const skew = endpoint ? await lineClockSkew(endpoint.url, endpoint.tls, 3000) : null;
+    const warnings = computeWarnings({ certs: [], disk: null, clock: 'synchronized', skewSeconds: skew }, config.ops);
+    t.same(warnings.map((w) => w.code), ['CLOCK_SKEW'], 'the running gateway\'s periodic check warns too');
   });
 
   t.test('hardware: pcscd missing, camera and serial panel missing', async (t) => {

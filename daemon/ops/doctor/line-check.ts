@@ -44,13 +44,34 @@ function probe(url: string, tls: TlsMaterial, timeoutMs: number): Promise<{ stat
   });
 }
 
+/** Seconds our clock is ahead of the service's (from its Date header), or null when unreachable. */
+export async function lineClockSkew(url: string, tls: TlsMaterial, timeoutMs: number): Promise<number | null> {
+  const sentAt = Date.now();
+  const { date } = await probe(url, tls, timeoutMs).catch(() => ({ date: null }));
+  return date ? skewOf(sentAt, Date.now(), date) : null;
+}
+
+// The service's clock is taken at the midpoint of the round trip; Date has 1 s resolution, so the
+// result is good to about a second, plenty for a 60 s limit.
+const skewOf = (sentAt: number, receivedAt: number, date: string) => ((sentAt + receivedAt) / 2 - Date.parse(date)) / 1000;
+
+/** The line's URL and TLS files as the running gateway uses them (sim: its in-process service). */
+export function lineEndpoint(config: GatewayConfig, simPort: number | null): { url: string; tls: TlsMaterial } | null {
+  try {
+    if (config.line.driver === 'https') return { url: config.line.url, tls: loadTlsMaterial(config.line) };
+    if (simPort === null) return null;
+    const dir = config.line.sim.pkiDir || DEFAULT_PKI_DIR;
+    return { url: `https://localhost:${simPort}`, tls: loadTlsMaterial({ ca: join(dir, 'service', 'ca.pem'), cert: join(dir, 'clinic', 'client.pem'), key: join(dir, 'clinic', 'client.key') }) };
+  } catch {
+    return null;
+  }
+}
+
 async function handshake(url: string, tls: TlsMaterial, timeoutMs: number, certNote: CheckResult | null): Promise<LineProbe> {
   const sentAt = Date.now();
   try {
     const { status, date } = await probe(url, tls, timeoutMs);
-    const receivedAt = Date.now();
-    // The service's clock at the midpoint of the round trip (Date has 1 s resolution).
-    const skewSeconds = date ? ((sentAt + receivedAt) / 2 - Date.parse(date)) / 1000 : null;
+    const skewSeconds = date ? skewOf(sentAt, Date.now(), date) : null;
     if (status !== 200) return { result: fail('line', `mutual TLS up, but ${PATHS.health} answered HTTP ${status}`, 'the service refused us: check the client certificate is the one registered for this clinic'), skewSeconds };
     return { result: certNote ?? ok('line', `mutual TLS handshake with ${new URL(url).host} OK; certificates valid`), skewSeconds };
   } catch (error) {
@@ -71,9 +92,9 @@ export async function checkLine(config: GatewayConfig): Promise<LineProbe> {
     const sim = new SimEligibilityLine(config.line, silentLogger);
     try {
       await sim.start();
-      const dir = config.line.sim.pkiDir || DEFAULT_PKI_DIR;
-      const tls = loadTlsMaterial({ ca: join(dir, 'service', 'ca.pem'), cert: join(dir, 'clinic', 'client.pem'), key: join(dir, 'clinic', 'client.key') });
-      const probed = await handshake(`https://localhost:${sim.service?.port ?? 0}`, tls, config.line.timeoutMs, expiring);
+      const endpoint = lineEndpoint(config, sim.service?.port ?? null);
+      if (!endpoint) throw new Error('the test PKI could not be read');
+      const probed = await handshake(endpoint.url, endpoint.tls, config.line.timeoutMs, expiring);
       return probed.result.level === 'OK' ? { ...probed, result: ok('line', 'simulated eligibility service (line.driver: sim): mutual TLS handshake OK') } : probed;
     } catch (error) {
       return { result: fail('line', `simulated line did not start: ${errorText(error)}`, 'check line.sim settings; run scripts/gen-test-pki.sh'), skewSeconds: null };
