@@ -23,6 +23,16 @@ export function readiness(gateway: Gateway, stopping: boolean): Readiness {
   return { ready: reasons.length === 0, reasons };
 }
 
+/** host:port only: a URL may carry credentials (mqtt://user:pass@host). */
+function brokerHost(gateway: Gateway): string | null {
+  if (gateway.broker) return `127.0.0.1:${gateway.broker.port}`;
+  try {
+    return new URL(gateway.config.mqtt.url).host;
+  } catch {
+    return null;
+  }
+}
+
 export interface StatusInputs {
   readonly gateway: Gateway;
   readonly line: LineTracker;
@@ -59,7 +69,7 @@ export async function statusDocument({ gateway, line, host, certs, stopping }: S
       lastSuccessAt: line.lastSuccessAt,
       lastError: line.lastError,
     },
-    broker: { connected: gateway.mqtt.connected, embedded: gateway.broker !== null },
+    broker: { connected: gateway.mqtt.connected, embedded: gateway.broker !== null, host: brokerHost(gateway) },
     outbox: { depth: outboxDepth },
     lastCheckinAt: gateway.lastCheckinAt === null ? null : new Date(gateway.lastCheckinAt).toISOString(),
     certificates: certs.map(({ role, file, notAfter, daysLeft, error }) => ({ role, file, notAfter, daysLeft, ...(error ? { error } : {}) })),

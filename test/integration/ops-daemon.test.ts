@@ -105,7 +105,7 @@ t.test('status endpoint, warnings and systemd notifications of a running demo ga
   for (const d of Object.values(status.devices)) t.same(Object.keys(d).sort(), ['detail', 'ok']);
   t.match(status.line, { driver: 'sim', ok: true, circuit: 'closed', lastError: null });
   t.match(status.line.lastSuccessAt, /^\d{4}-\d{2}-\d{2}T/, 'the line\'s last success is known');
-  t.match(status.broker, { connected: true, embedded: true });
+  t.match(status.broker, { connected: true, embedded: true, host: `127.0.0.1:${brokerPort}` });
   t.type(status.outbox.depth, 'number');
   t.match(status.lastCheckinAt, /^\d{4}-\d{2}-\d{2}T/);
   t.same(status.certificates.map((c) => c.role), ['client', 'ca']);
