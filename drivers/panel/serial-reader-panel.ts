@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { SerialPort } from 'serialport';
 import { PinDigits } from '../card/card-reader.js';
-import type { ConsentItem, Consents } from '../../daemon/domain/consent.js';
+import type { ConsentItem } from '../../daemon/domain/consent.js';
 import type { Logger } from '../../daemon/log.js';
 import { GatewayError } from '../../daemon/result-codes.js';
 import type { PanelConfig } from './config.js';
@@ -14,8 +14,9 @@ import { FRAME_TYPES, type Frame } from './protocol/frame.js';
 import { FrameLink, type LinkFault } from './protocol/link.js';
 import {
   AnswerSchema, AskSchema, BOOT_SESSION, decodeJson, decodePin, encodeJson, HelloReplySchema, HelloSchema, KeySchema, PROTOCOL_VERSIONS, ShowSchema,
-  WithdrawSchema, type Answer, type Ask, type HelloReply, type Show,
+  WithdrawSchema, type Ask, type HelloReply, type Show,
 } from './protocol/messages.js';
+import { readConsent, readIdentity, readPin, readRegistration, type PanelReply, type Reading } from './protocol/replies.js';
 import { consentAsk, identityAsk, pinAsk, registrationAsk, showPayload } from './protocol/wording.js';
 import type {
   ConsentAnswer, IdentityChoice, PinEntry, ReaderPanel, ReaderPanelEvents, RegistrationAnswer, Screen,
@@ -26,10 +27,9 @@ type SerialPanelConfig = Pick<
   PanelConfig, 'path' | 'baudRate' | 'language' | 'ackTimeoutMs' | 'maxResends' | 'heartbeatMs' | 'reconnectMinMs' | 'reconnectMaxMs'
 >;
 
-/** What a pending question turns a panel answer into; undefined means "not an answer to me". */
-type Reply = { readonly answer: Answer } | { readonly pin: PinDigits };
 interface PendingAsk {
-  readonly accept: (reply: Reply) => boolean;
+  /** False when the reply is no answer to this question. */
+  readonly accept: (reply: PanelReply) => boolean;
   readonly fail: (error: unknown) => void;
 }
 
@@ -84,45 +84,19 @@ export class SerialReaderPanel extends EventEmitter<ReaderPanelEvents> implement
   }
 
   askIdentityMethod(choices: readonly IdentityChoice[], signal: AbortSignal): Promise<IdentityChoice> {
-    return this.#ask((id) => identityAsk(id, choices), signal, (reply, resolve, reject) => {
-      if (!('answer' in reply)) return false;
-      const { answer } = reply;
-      if (answer.kind === 'identity' && choices.includes(answer.choice)) return resolve(answer.choice), true;
-      // The identity screen has no cancel; a panel that sends one ends the check-in.
-      if (answer.kind === 'cancel') return reject(new GatewayError('CONSENT_CANCELLED', 'The patient cancelled at the reader')), true;
-      return false;
-    });
+    return this.#ask((id) => identityAsk(id, choices), signal, (reply) => readIdentity(reply, choices));
   }
 
   askPin(triesLeft: number, signal: AbortSignal): Promise<PinEntry> {
-    return this.#ask((id) => pinAsk(id, triesLeft), signal, (reply, resolve: (entry: PinEntry) => void) => {
-      if ('pin' in reply) return resolve({ kind: 'pin', digits: reply.pin }), true;
-      if (reply.answer.kind === 'cancel') return resolve({ kind: 'cancel' }), true;
-      return false;
-    });
+    return this.#ask((id) => pinAsk(id, triesLeft), signal, readPin);
   }
 
   askConsent(items: readonly ConsentItem[], signal: AbortSignal): Promise<ConsentAnswer> {
-    return this.#ask((id) => consentAsk(id, items), signal, (reply, resolve: (answer: ConsentAnswer) => void) => {
-      if (!('answer' in reply)) return false;
-      const { answer } = reply;
-      if (answer.kind === 'cancel') return resolve({ kind: 'cancel' }), true;
-      if (answer.kind !== 'consent') return false;
-      // Only the items asked count; an item left unanswered is "not given".
-      const consents: Consents = {};
-      for (const item of items) consents[item] = answer.consents[item] === true;
-      return resolve({ kind: 'answered', consents }), true;
-    });
+    return this.#ask((id) => consentAsk(id, items), signal, (reply) => readConsent(reply, items));
   }
 
   askRegistration(signal: AbortSignal): Promise<RegistrationAnswer> {
-    return this.#ask((id) => registrationAsk(id), signal, (reply, resolve: (answer: RegistrationAnswer) => void) => {
-      if (!('answer' in reply)) return false;
-      const { answer } = reply;
-      if (answer.kind === 'cancel') return resolve({ kind: 'cancel' }), true;
-      if (answer.kind === 'registration') return resolve({ kind: answer.answer }), true;
-      return false;
-    });
+    return this.#ask((id) => registrationAsk(id), signal, readRegistration);
   }
 
   health(): { readonly ok: boolean; readonly detail: string } {
@@ -134,11 +108,7 @@ export class SerialReaderPanel extends EventEmitter<ReaderPanelEvents> implement
     return this.#link;
   }
 
-  #ask<T>(
-    build: (id: number) => Ask,
-    signal: AbortSignal,
-    handle: (reply: Reply, resolve: (value: T) => void, reject: (error: unknown) => void) => boolean,
-  ): Promise<T> {
+  #ask<T>(build: (id: number) => Ask, signal: AbortSignal, read: (reply: PanelReply) => Reading<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason);
       const link = this.#require();
@@ -155,7 +125,14 @@ export class SerialReaderPanel extends EventEmitter<ReaderPanelEvents> implement
         signal.removeEventListener('abort', onAbort);
       };
       this.#asks.set(id, {
-        accept: (reply) => handle(reply, (value) => (finish(), resolve(value)), (error) => (finish(), reject(error))),
+        accept: (reply) => {
+          const reading = read(reply);
+          if (!reading) return false;
+          finish();
+          if ('value' in reading) resolve(reading.value);
+          else reject(reading.error);
+          return true;
+        },
         fail: (error) => (finish(), reject(error)),
       });
       signal.addEventListener('abort', onAbort, { once: true });

@@ -11,7 +11,8 @@ import type { SimPanelScript } from '../../drivers/panel/sim/scripted-patient.js
 import { ptyPair, type PtyPair } from './panel-pty.js';
 
 export const FAST: Pick<PanelConfig, 'baudRate' | 'language' | 'ackTimeoutMs' | 'maxResends' | 'heartbeatMs' | 'reconnectMinMs' | 'reconnectMaxMs'> = {
-  baudRate: 115200, language: 'ja', ackTimeoutMs: 60, maxResends: 3, heartbeatMs: 200, reconnectMinMs: 50, reconnectMaxMs: 200,
+  // Short enough that faults recover quickly, long enough that a busy machine is not a dead panel.
+  baudRate: 115200, language: 'ja', ackTimeoutMs: 150, maxResends: 5, heartbeatMs: 300, reconnectMinMs: 50, reconnectMaxMs: 200,
 };
 
 export interface PanelRig {
@@ -40,7 +41,7 @@ export async function panelRig(options: RigOptions = {}): Promise<PanelRig> {
   const pair = await ptyPair();
   const logs: string[] = [];
   const patient = new ScriptedAnswers(options.script ?? {});
-  const simulator = new PanelSimulator({ path: pair.panel, patient, ackTimeoutMs: 60, reopenMs: 50, ...(options.versions ? { versions: options.versions } : {}) });
+  const simulator = new PanelSimulator({ path: pair.panel, patient, ackTimeoutMs: 150, maxResends: 5, reopenMs: 50, ...(options.versions ? { versions: options.versions } : {}) });
   const panel = new SerialReaderPanel({ ...FAST, path: pair.gateway }, capturingLogger(logs));
   if (!options.panelFirst) await simulator.start();
   await panel.start();

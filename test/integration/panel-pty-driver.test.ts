@@ -10,7 +10,7 @@ import { waitFor } from '../helpers/panel-rig.js';
 const open = () => new AbortController().signal;
 
 t.test('pty driver: answers from config and script, assist, cable pulled and back, clean stop', async (t) => {
-  const config = Value.Default(PanelConfigSchema, { driver: 'pty', simPin: '4455', heartbeatMs: 300, reconnectMinMs: 50, reconnectMaxMs: 200, ackTimeoutMs: 60 }) as PanelConfig;
+  const config = Value.Default(PanelConfigSchema, { driver: 'pty', simPin: '4455', heartbeatMs: 300, reconnectMinMs: 50, reconnectMaxMs: 200, ackTimeoutMs: 150 }) as PanelConfig;
   const panel = createReaderPanel(config, silentLogger);
   if (!(panel instanceof PtySimReaderPanel)) throw new Error('expected the pty panel');
   const links: boolean[] = [];

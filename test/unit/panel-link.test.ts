@@ -5,7 +5,8 @@ import { FrameLink, type LinkFault } from '../../drivers/panel/protocol/link.js'
 
 type Tamper = (bytes: Buffer) => Buffer | null; // null drops the write
 
-function wire(options = { ackTimeoutMs: 40, maxResends: 3, quietMs: 30 }) {
+// Timers are generous so a loaded machine does not cause resends the test did not ask for.
+function wire(options = { ackTimeoutMs: 300, maxResends: 3, quietMs: 30 }) {
   const tamper: { ab: Tamper[]; ba: Tamper[] } = { ab: [], ba: [] };
   const deliver = (list: Tamper[], to: () => FrameLink) => (bytes: Buffer) => {
     const step = list.shift();
