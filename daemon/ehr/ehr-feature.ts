@@ -29,6 +29,8 @@ export interface EhrFeature extends GatewayFeature {
   readonly batches: BatchRunner;
   /** Requests being handled right now (tests wait for 0). */
   readonly busy: number;
+  /** The broker has acknowledged the request subscriptions (since the last connect). */
+  readonly subscribed: boolean;
   purge(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
       .catch((error: unknown) => logger.error({ eventId, err: String(error) }, 'could not queue the check-in for re-check'));
   };
   let purgeTimer: NodeJS.Timeout | null = null;
+  let subscribed = false;
 
   const serve = (request: IncomingRequest): Promise<void> => {
     switch (request.kind) {
@@ -94,11 +97,13 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
   };
 
   const subscribe = () => {
+    subscribed = false;
     // MQTT 5: retain handling 2, so a request someone published retained is not served again at
     // every reconnect (3.1.1 brokers flag such copies retained; onMessage refuses those).
     const v5 = gateway.mqtt.options.protocolVersion === 5;
     gateway.mqtt.subscribe([...routes.keys()], { qos: 1, ...(v5 ? { rh: 2 } : {}) }, (error) => {
       if (error) logger.error({ err: error.message }, 'could not subscribe to the EHR request topics');
+      else subscribed = true;
     });
   };
 
@@ -115,6 +120,7 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
     rechecks,
     batches,
     get busy() { return inFlight.size; },
+    get subscribed() { return subscribed; },
     purge,
     async start() {
       running.set(gateway, feature);

@@ -59,7 +59,7 @@ t.test('TLS + ACL with the example broker config', async (t) => {
   // The EHR's user name is its certificate CN ("ehr"); its replies live under replies/ehr/.
   const ehr = await connectEhr(url, BASE, { protocolVersion: 5, clientId: 'ehr', ...tls('ehr') });
   t.teardown(() => ehr.end());
-  await new Promise((r) => setTimeout(r, 300)); // the gateway's SUBACK for the request topics
+  await waitFor('the gateway subscribed to the request topics', () => gw.ehr.subscribed);
 
   const answer = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v1', ...YAMADA });
   t.match(answer.body, { status: 'answered', code: 'ELIGIBLE' }, 'the EHR publishes an inquiry and reads its answer');

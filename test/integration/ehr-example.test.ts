@@ -37,6 +37,7 @@ t.test('the example EHR client against mosquitto (MQTT 5)', async (t) => {
   t.teardown(async () => { await broker.stop(); removeDir(broker.dir); });
   const gw = await startTestGateway(t, { url: broker.url });
   await waitFor('gateway connected', () => gw.gateway.mqtt.connected);
+  await waitFor('the gateway subscribed to the request topics', () => gw.ehr.subscribed);
   const common = ['--url', broker.url, '--gateway', 'ehrt'];
 
   const listener = example([...common, '--client-id', 'example-listener']);
@@ -60,6 +61,7 @@ t.test('the example EHR client against mosquitto (MQTT 5)', async (t) => {
 t.test('the example EHR client over MQTT 3.1.1 (embedded broker)', async (t) => {
   const gw = await startTestGateway(t, { url: '', embeddedPort: 0 });
   await waitFor('gateway connected', () => gw.gateway.mqtt.connected);
+  await waitFor('the gateway subscribed to the request topics', () => gw.ehr.subscribed);
   const inquiry = example(['--url', gw.gateway.broker?.url ?? '', '--gateway', 'ehrt', '--v311', '--inquire', YAMADA]);
   t.equal(await inquiry.exited, 0, inquiry.stderr());
   t.match(inquiry.lines, [{ kind: 'oqs.inquiry-response.v1', body: { code: 'ELIGIBLE' } }]);

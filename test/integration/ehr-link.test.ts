@@ -31,7 +31,7 @@ t.test('a check-in re-checked, linked, and recognised the next time', async (t) 
   const ehr = await connectEhr(broker.url, BASE, { protocolVersion: 5 });
   t.teardown(() => ehr.end());
   await waitFor('gateway connected', () => gw.gateway.mqtt.connected);
-  await new Promise((r) => setTimeout(r, 300));
+  await waitFor('the gateway subscribed to the request topics', () => gw.ehr.subscribed);
 
   gw.lineFault('503');
   const down = await cardCheckin(gw, ehr);

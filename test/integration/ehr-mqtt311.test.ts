@@ -17,7 +17,7 @@ t.test('inquiry, batch, link and errors over MQTT 3.1.1 on the embedded broker',
   const ehr = await connectEhr(url, BASE, { protocolVersion: 4 });
   t.teardown(() => ehr.end());
   await waitFor('gateway connected', () => gw.gateway.mqtt.connected);
-  await new Promise((r) => setTimeout(r, 300));
+  await waitFor('the gateway subscribed to the request topics', () => gw.ehr.subscribed);
 
   const answer = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v1', requestId: 'q-1', ...YAMADA }, { correlation: 'k-1' });
   t.equal(validatePayload('inquiry-response.v1', answer.body), null);

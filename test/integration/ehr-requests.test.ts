@@ -25,7 +25,7 @@ t.test('requests and answers over MQTT 5', async (t) => {
   t.teardown(() => ehr.end());
   await waitFor('gateway connected', () => gw.gateway.mqtt.connected);
   // The feature subscribes on connect; a request before its SUBACK would be lost to this test only.
-  await new Promise((r) => setTimeout(r, 300));
+  await waitFor('the gateway subscribed to the request topics', () => gw.ehr.subscribed);
 
   t.test('an inquiry by number: answered, correlation data echoed', async (t) => {
     const answer = await ehr.ask(`${BASE}/inquiries`, { ...inquiry(), requestId: 'r-1' }, { correlation: 'c-1' });
