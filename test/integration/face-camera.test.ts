@@ -10,7 +10,6 @@ import { compareImages } from '../../drivers/face/compare.js';
 import { loadFaceEngine } from '../../drivers/face/face-engine.js';
 import type { FaceGuidance, FaceMatchResult } from '../../drivers/face/face-matcher.js';
 import type { MatchPolicy } from '../../drivers/face/match-session.js';
-import { loadOpenCv, rgbToMat } from '../../drivers/face/opencv-image.js';
 import { SimCamera, type SimFrame } from '../../drivers/face/sim-camera.js';
 import { handheldFrames } from '../../drivers/face/still-photo.js';
 import { emptyScene, liveFrames, peopleFrom, twoFaces, type Person } from '../helpers/face-images.js';
@@ -78,7 +77,7 @@ t.test('the card photo: garbage or a picture without a face is FACE_TIMEOUT', as
   t.teardown(() => matcher.stop());
   await t.rejects(matcher.enrol(Buffer.from('not an image at all')), { code: 'FACE_TIMEOUT' });
   await t.rejects(matcher.enrol(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])), { code: 'FACE_TIMEOUT' }, 'a truncated JPEG');
-  const cv = await loadOpenCv();
+  const { default: cv } = await import('@u4/opencv4nodejs');
   const blank = cv.imencode('.png', new cv.Mat(250, 200, cv.CV_8UC3, [200, 200, 200]));
   await t.rejects(matcher.enrol(blank), { code: 'FACE_TIMEOUT' });
   const ref = await matcher.enrol(alice.card);
@@ -105,7 +104,8 @@ t.test('a camera that is not there: CAMERA_DOWN at start, and health says so', a
 
 t.test('compare: card JPEG 2000 against a camera frame; no tensors leak', async (t) => {
   const before = engine.memory().tensors;
-  const cv = await loadOpenCv();
+  const { default: cv } = await import('@u4/opencv4nodejs');
+  const { rgbToMat } = await import('../../drivers/face/opencv-image.js');
   const frame = cv.imencode('.jpg', rgbToMat(cv, alice.frame));
   const same = await compareImages(alice.card, frame, 0.5);
   t.equal(same.decision, 'match');
