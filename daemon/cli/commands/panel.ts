@@ -2,14 +2,13 @@
 // from a script of answers or from a person at the terminal (--interactive).
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline/promises';
 import { parse as parseYaml } from 'yaml';
 import { CONSENT_ITEMS, type ConsentItem, type Consents } from '../../domain/consent.js';
 import { PanelSimulator, type Patient } from '../../../drivers/panel/sim/panel-simulator.js';
 import { ScriptedAnswers } from '../../../drivers/panel/sim/scripted-answers.js';
 import type { SimPanelScript } from '../../../drivers/panel/sim/scripted-patient.js';
 import { checkScript } from '../../../drivers/panel/sim/script-schema.js';
-import { TerminalPatient } from '../../../drivers/panel/sim/terminal-patient.js';
+import { maskableTerminal, TerminalPatient } from '../../../drivers/panel/sim/terminal-patient.js';
 import { group } from '../groups.js';
 
 interface PanelOptions {
@@ -81,8 +80,11 @@ export function registerPanelCommands(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const rl = options.interactive ? createInterface({ input: process.stdin, output: process.stdout }) : null;
-      const patient: Patient = rl ? new TerminalPatient(rl, print, options.language) : new ScriptedAnswers(script, undefined, Number(options.thinkMs));
+      const terminal = options.interactive ? maskableTerminal() : null;
+      const rl = terminal?.rl ?? null;
+      const patient: Patient = terminal
+        ? new TerminalPatient(terminal.rl, print, options.language, terminal.mask)
+        : new ScriptedAnswers(script, undefined, Number(options.thinkMs));
       const simulator = new PanelSimulator({ path: options.port, baudRate: Number(options.baud), patient });
       const say = (t: { ja: string; en: string }): string => (options.language === 'ja' ? `${t.ja} (${t.en})` : `${t.en} (${t.ja})`);
       simulator.on('port', (open) => print(open ? `[port ${options.port} open]` : '[port gone; waiting for it to return]'));

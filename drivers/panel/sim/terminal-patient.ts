@@ -1,17 +1,35 @@
 // A Patient played by a person at a terminal (`oqsgw sim panel --interactive`): each question is
 // printed with its choices and answered by typing; 'c' presses cancel. A withdrawn question
 // (timeout, card removed) is taken off the prompt.
-import type { Interface } from 'node:readline/promises';
+import { createInterface, type Interface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
 import type { ConsentItem, Consents } from '../../../daemon/domain/consent.js';
 import type { Ask } from '../protocol/messages.js';
 import type { Text } from '../screen-text.js';
 import type { Patient, PatientReply } from './panel-simulator.js';
+
+/** A readline on the terminal whose echo can be masked, so a PIN shows as **** like on the pad. */
+export function maskableTerminal(): { readonly rl: Interface; mask(on: boolean): void } {
+  let masked = false;
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const text = chunk.toString();
+      // While masked, readline's echo of each typed key prints as '*'; its prompt and line
+      // redraws (escape sequences) pass through.
+      process.stdout.write(masked && !text.includes('\u001b') && !text.includes(' > ') ? text.replace(/[^\r\n]/g, '*') : text);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: process.stdin.isTTY === true });
+  return { rl, mask: (on) => void (masked = on) };
+}
 
 export class TerminalPatient implements Patient {
   constructor(
     private readonly rl: Interface,
     private readonly print: (line: string) => void,
     private readonly language: 'ja' | 'en' = 'ja',
+    private readonly mask: (on: boolean) => void = () => undefined,
   ) {}
 
   #say(text: Text): string {
@@ -37,7 +55,8 @@ export class TerminalPatient implements Patient {
       }
       case 'pin': {
         if (ask.triesText) this.print(`  ${this.#say(ask.triesText)}`);
-        const typed = await this.#prompt('PIN (4 digits)', signal, (a) => /^[0-9]{4}$/.test(a));
+        this.mask(true);
+        const typed = await this.#prompt('PIN (4 digits)', signal, (a) => /^[0-9]{4}$/.test(a)).finally(() => this.mask(false));
         return typed === 'c' ? { kind: 'cancel' } : { kind: 'pin', digits: typed };
       }
       case 'consent': {
