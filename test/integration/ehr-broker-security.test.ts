@@ -69,9 +69,17 @@ t.test('TLS + ACL with the example broker config', async (t) => {
   await ehr.client.publishAsync(`${BASE}/checkins`, forged, { qos: 1 }).catch(() => {});
   await ehr.client.publishAsync(`${BASE}/status`, JSON.stringify({ state: 'offline', forged: true }), { qos: 1 }).catch(() => {});
   await ehr.client.publishAsync(`${BASE}/inquiries/rechecks`, JSON.stringify({ forged: true }), { qos: 1 }).catch(() => {});
+  // A second EHR process of the same user shares the check-ins (MQTT 5 shared subscription).
+  const desk = await mqtt.connectAsync(url, { clientId: 'ehr-desk-2', protocolVersion: 5, ...tls('ehr') });
+  t.teardown(() => desk.endAsync(true));
+  const shared: string[] = [];
+  desk.on('message', (_topic, payload) => shared.push((JSON.parse(payload.toString()) as { eventId: string }).eventId));
+  await desk.subscribeAsync(`$share/desk/${BASE}/checkins`, { qos: 1 });
   const real = await gw.gateway.commitCheckin(outcome, Date.now());
   await ehr.waitOn(`${BASE}/checkins`, (m) => m.body.eventId === real.eventId);
   t.pass('the EHR reads check-ins');
+  await waitFor('the shared subscriber has it too', () => shared.includes(real.eventId));
+  t.pass('a shared subscription passes the ACL');
   t.same(ehr.received.filter((m) => m.body.forged === true).map((m) => m.topic), [], 'the ACL kept the EHR off the gateway topics');
 
   // mosquitto grants any subscription and filters by the ACL at delivery: prove it by delivery.

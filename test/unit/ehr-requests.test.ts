@@ -49,3 +49,15 @@ t.test('insurer check digits and real dates', async (t) => {
   t.same(numberRequestOf({ ...fields, birthDate: '1980-02-30' }, '/patients/4'), { errors: [{ field: '/patients/4/birthDate', message: 'must be a real date, not in the future' }] });
   t.same(numberRequestOf({ ...fields, birthDate: '2999-01-01' }, ''), { errors: [{ field: '/birthDate', message: 'must be a real date, not in the future' }] });
 });
+
+t.test('whatever arrives, the answer is a list of named fields, never a crash', async (t) => {
+  for (const junk of [null, [], 42, 'text', true, { schema: 'oqs.batch-request.v1', patients: {} }, { schema: 'oqs.batch-request.v1', patients: [null, 7] }]) {
+    const request = parseRequest('batch', 'oqs/gw1/batches', Buffer.from(JSON.stringify(junk)), packet(), PREFIX);
+    t.equal(request.reply, null);
+    const errors = validatePayload('batch-request.v1', request.body);
+    t.ok(errors && errors.length > 0 && errors.every((e) => typeof e.field === 'string' && e.message.length > 0), JSON.stringify(junk));
+  }
+  const deep = '['.repeat(5000) + ']'.repeat(5000);
+  t.equal(parseRequest('inquiry', 't', Buffer.from(deep), packet(), PREFIX).body !== undefined, true, 'deep nesting parses or is refused without a crash');
+  t.ok(validatePayload('inquiry-request.v1', JSON.parse(deep)));
+});
