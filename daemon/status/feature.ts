@@ -47,7 +47,9 @@ export class StatusFeature implements GatewayFeature {
       this.#certs = lineCertExpiries(gateway.config.line);
       this.#host = await sampleHost(gateway.config.dataDir).catch(() => this.#host);
     };
-    await sample();
+    // In the background: host figures take a second or so (CPU load is measured over an
+    // interval, the clock state asks other programs) and must not delay the gateway's start.
+    void sample();
     this.#timer = setInterval(() => void sample(), config.hostFiguresSeconds * 1000);
     this.#timer.unref();
 
