@@ -84,6 +84,15 @@ put "$SRC/oqs-gateway.sysusers.conf" /usr/lib/sysusers.d/oqs-gateway.conf 0644
 put "$SRC/oqs-gateway.tmpfiles.conf" /usr/lib/tmpfiles.d/oqs-gateway.conf 0644
 put "$SRC/60-oqs-gateway.rules" /etc/udev/rules.d/60-oqs-gateway.rules 0644
 
+# The technician's command: /usr/local/bin/oqsgw -> the app's bin/oqsgw.js (runs the built daemon).
+LINK=$(R /usr/local/bin/oqsgw)
+if [ "$(readlink "$LINK" 2>/dev/null)" = "$APP_DIR/bin/oqsgw.js" ]; then
+  say unchanged "/usr/local/bin/oqsgw"
+else
+  mkdir -p "$(dirname "$LINK")" && ln -sfn "$APP_DIR/bin/oqsgw.js" "$LINK"
+  say installed "/usr/local/bin/oqsgw -> $APP_DIR/bin/oqsgw.js"
+fi
+
 echo "2. user and directories"
 mkdir -p "$(R /etc)"
 if grep -q '^oqs-gateway:' "$(R /etc/passwd)" 2>/dev/null; then
@@ -144,6 +153,6 @@ done. Next:
   1. edit /etc/oqs-gateway/config.yaml (card.driver: pcsc, face.driver: camera, panel.driver: serial,
      line.driver: https with line.url/ca/cert/key, mqtt.url); put the line certificates in
      /etc/oqs-gateway/line/ (key: chown oqs-gateway, chmod 600)
-  2. sudo -u oqs-gateway $NODE $APP_DIR/bin/oqsgw.js doctor --config /etc/oqs-gateway/config.yaml
+  2. sudo -u oqs-gateway oqsgw doctor --config /etc/oqs-gateway/config.yaml
   3. systemctl start oqs-gateway && systemctl status oqs-gateway
 NEXT

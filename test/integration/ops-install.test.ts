@@ -67,6 +67,7 @@ t.test('install.sh in a scratch root, twice', { skip: isRoot ? false : 'install.
   t.equal(stat('var/lib/oqs-gateway').mode & 0o777, 0o700);
   t.equal(stat('var/lib/oqs-gateway').uid, Number(user?.[1]));
   t.ok(stat('etc/udev/rules.d/60-oqs-gateway.rules').isFile());
+  t.equal(readlinkSync(join(root, 'usr/local/bin/oqsgw')), fromRoot('bin/oqsgw.js'), 'the oqsgw command for the technician');
   t.equal(readlinkSync(join(root, 'etc/systemd/system/multi-user.target.wants/oqs-gateway.service')), '/etc/systemd/system/oqs-gateway.service', 'enabled at boot');
   t.match(readFileSync(join(root, 'etc/oqs-gateway/config.yaml'), 'utf8'), /^# oqs-gateway configuration/, 'config from `oqsgw config example`');
 
