@@ -125,9 +125,10 @@ export class BatchRunner {
         const message = error instanceof Error ? error.message : String(error);
         results = chunk.map((_, k) => ({ index: k, ok: false as const, code, message }));
       }
-      for (const item of results) {
-        const entry = chunk[item.index];
-        if (!entry) continue;
+      // Every patient gets an item, even one a faulty answer left out, so the summary adds up.
+      const answered = new Map(results.map((item) => [item.index, item]));
+      for (const [k, entry] of chunk.entries()) {
+        const item: BatchItemResult = answered.get(k) ?? { index: k, ok: false, code: 'LINE_ERROR', message: 'the service left this patient out of its answer' };
         await outbox.commit(`${batchId}/${entry.index}`, row.reply_topic, await this.#item(row, entry.index, entry.p, item));
       }
     }
@@ -155,7 +156,7 @@ export class BatchRunner {
       ok: code === 'ELIGIBLE',
       message: item.ok ? null : item.message,
       recheckId,
-      patientId: await this.deps.patientIdOf(result?.person?.insurance ?? patient),
+      patientId: result?.person ? await this.deps.patientIdOf(result.person.insurance) : null,
       result,
     };
   }

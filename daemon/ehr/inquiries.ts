@@ -37,7 +37,8 @@ export async function handleInquiry(request: IncomingRequest, deps: InquiryDeps)
   const eventId = randomUUID();
   try {
     const result = await deps.line.checkByNumber(ask, deps.signal);
-    const patientId = await deps.patientIdOf(result.person?.insurance ?? ask);
+    // Only a person the service confirmed carries a patient id: a wrong birth date must not reveal a link.
+    const patientId = result.person ? await deps.patientIdOf(result.person.insurance) : null;
     await responder.send(request.reply, inquiryResponse({ ...echo, eventId, gatewayId: deps.gatewayId, status: 'answered', code: codeOfResult(result), recheckId: null, patientId, result }));
   } catch (error) {
     if (deps.signal.aborted) return responder.error(request, 'SHUTTING_DOWN', 'the gateway is stopping; ask again when it is back');

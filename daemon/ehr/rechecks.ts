@@ -93,7 +93,7 @@ export class RecheckQueue {
       const echo = { requestId: checkinEventId ? null : row.request_id, correlationId: row.correlation_id, checkinEventId };
       const pending = JSON.parse(row.pending) as PendingInquiry;
       if (this.#now() - row.created_at > this.options.maxAgeMs) {
-        await this.#publish(row.recheck_id, echo, 'expired', 'LINE_DOWN', null, pending);
+        await this.#publish(row.recheck_id, echo, 'expired', 'LINE_DOWN', null);
         continue;
       }
       let result: EligibilityResult;
@@ -107,17 +107,17 @@ export class RecheckQueue {
           await db.run('UPDATE ehr_rechecks SET attempts = attempts + 1, next_at = ? WHERE recheck_id = ?', [this.#now() + this.options.intervalMs, row.recheck_id]);
           return;
         }
-        await this.#publish(row.recheck_id, echo, 'rechecked', code, null, pending);
+        await this.#publish(row.recheck_id, echo, 'rechecked', code, null);
         continue;
       }
-      await this.#publish(row.recheck_id, echo, 'rechecked', codeOfResult(result), result, pending);
+      await this.#publish(row.recheck_id, echo, 'rechecked', codeOfResult(result), result);
     }
   }
 
   /** Outbox first, then the queue row: a crash in between re-publishes the same eventId (deduped). */
-  async #publish(id: string, echo: RequestEcho & { checkinEventId: string | null }, status: 'rechecked' | 'expired', code: ReturnType<typeof codeOf>, result: EligibilityResult | null, pending: PendingInquiry): Promise<void> {
-    const insurance = result?.person?.insurance ?? (pending.kind === 'number' ? pending.request : null);
-    const patientId = insurance ? await this.options.patientIdOf(insurance) : null;
+  async #publish(id: string, echo: RequestEcho & { checkinEventId: string | null }, status: 'rechecked' | 'expired', code: ReturnType<typeof codeOf>, result: EligibilityResult | null): Promise<void> {
+    // Only a person the service confirmed carries a patient id (see inquiries.ts).
+    const patientId = result?.person ? await this.options.patientIdOf(result.person.insurance) : null;
     if (echo.checkinEventId && result?.person) await this.options.onCheckinAnswered?.(echo.checkinEventId, result.person.insurance);
     const payload = inquiryResponse({ ...echo, eventId: id, gatewayId: this.options.gatewayId, status, code, recheckId: id, patientId, result });
     await this.options.outbox.commit(id, this.options.topic, payload);

@@ -55,6 +55,8 @@ t.test('a check-in re-checked, linked, and recognised the next time', async (t) 
 
   const asked = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v1', ...YAMADA });
   t.match(asked.body, { code: 'ELIGIBLE', patientId: 'P-0001' }, 'an inquiry by the same insurance number carries it too');
+  const guessed = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v1', ...YAMADA, birthDate: '1980-05-13' });
+  t.match(guessed.body, { code: 'NOT_ELIGIBLE', patientId: null }, 'a wrong birth date does not reveal the link');
   const family = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v1', insurerNumber: '06271233', symbol: '88', number: '2048', branch: '02', birthDate: '2021-06-01' });
   t.match(family.body, { patientId: null }, 'another insured person is not linked');
 

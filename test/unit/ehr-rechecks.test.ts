@@ -17,6 +17,8 @@ const ASK: NumberCheckRequest = { insurerNumber: '01130012', symbol: '1010', num
 
 class Line implements EligibilityClient {
   failure: ResultCode | null = 'LINE_DOWN';
+  /** Batch answers leave out this many patients at the end (a faulty service). */
+  dropLast = 0;
   asked: NumberCheckRequest[] = [];
   async start() {}
   async stop() {}
@@ -29,7 +31,7 @@ class Line implements EligibilityClient {
   async checkByNumber(request: NumberCheckRequest) { this.asked.push(request); return this.#answer(); }
   async checkBatch(requests: readonly NumberCheckRequest[]): Promise<BatchItemResult[]> {
     this.asked.push(...requests);
-    return requests.map((_, index) => ({ index, ok: true as const, result: fakeResult(index % 2 ? 'invalid' : 'valid') }));
+    return requests.slice(0, requests.length - this.dropLast).map((_, index) => ({ index, ok: true as const, result: fakeResult(index % 2 ? 'invalid' : 'valid') }));
   }
   health() { return { ok: true, detail: 'fake', breaker: 'closed' as const }; }
 }
@@ -118,4 +120,22 @@ t.test('a batch interrupted half-way resumes with the patients not answered yet'
   const row = await s.db.get<{ patients: string; finished_at: number | null }>('SELECT patients, finished_at FROM ehr_batches WHERE batch_id = ?', [batchId]);
   t.same([row?.patients, typeof row?.finished_at], ['[]', 'number'], 'finished, and its insurance numbers dropped');
   t.equal(await runner.resume(), 0, 'nothing left to resume');
+});
+
+t.test('a patient the service left out of its answer still gets an item', async (t) => {
+  const s = await setup(t);
+  s.line.dropLast = 1;
+  const responder = { send: async () => {}, error: async () => {} } as unknown as Responder;
+  const runner = new BatchRunner({
+    db: s.db, outbox: s.outbox, line: s.line, responder, rechecks: s.queue, gatewayId: 'gw', maxPatients: 10, chunk: 3,
+    patientIdOf: async () => null, logger: silentLogger,
+  });
+  const batchId = '0d2e7f64-3f4b-4d7e-9a55-0e8f1d1c2b3a';
+  await s.db.run('INSERT INTO ehr_batches (batch_id, request_id, reply_topic, correlation_id, patients, count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    [batchId, null, 'oqs/gw/replies/ehr', null, JSON.stringify([ASK, ASK, ASK].map((p) => ({ ...p, ref: null }))), 3, 0]);
+  await runner.resume();
+  await runner.idle();
+  const items = (await s.published()).filter((m) => m.schema === 'oqs.batch-item.v1');
+  t.same(items.map((m) => [m.index, m.code]), [[0, 'ELIGIBLE'], [1, 'NOT_ELIGIBLE'], [2, 'LINE_ERROR']]);
+  t.match((await s.published()).find((m) => m.schema === 'oqs.batch-summary.v1'), { count: 3, byCode: { ELIGIBLE: 1, NOT_ELIGIBLE: 1, LINE_ERROR: 1 } });
 });
