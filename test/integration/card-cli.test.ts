@@ -11,8 +11,8 @@ ensurePki();
 const TSX = fromRoot('node_modules', '.bin', 'tsx');
 const MAIN = fromRoot('daemon', 'cli', 'main.ts');
 
-function cli(args: string[]): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
-  const child = spawn(TSX, [MAIN, ...args], { cwd: fromRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
+function cli(args: string[], stdin: 'ignore' | 'pipe' = 'ignore'): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
+  const child = spawn(TSX, [MAIN, ...args], { cwd: fromRoot(), stdio: [stdin, 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
@@ -45,23 +45,37 @@ t.test('sim card into pcscd; card watch and card read see it', { skip: why ?? fa
   const stack = await startPcscStack();
   const children: ChildProcess[] = [];
   t.teardown(async () => {
-    for (const c of children) if (c.exitCode === null) { c.kill('SIGKILL'); await once(c, 'exit'); }
+    // SIGTERM first: tsx passes it on to the node process it runs; SIGKILL would orphan that one.
+    for (const c of children) {
+      if (c.exitCode !== null || c.signalCode !== null) continue;
+      const exited = once(c, 'exit');
+      c.kill('SIGTERM');
+      const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
     await stack.stop();
   });
   const watch = cli(['card', 'watch', '--read', '--reader', stack.readerName]);
   children.push(watch.child);
   await waitFor(() => watch.out().includes('"event":"reader"'), 20000, 'watch to see the reader');
-  const sim = cli(['sim', 'card', '--profile', 'ito-sakura', '--port', String(stack.vpcdPort)]);
-  children.push(sim.child);
-  await waitFor(() => watch.out().includes('"event":"certificate"'), 20000, 'watch to read the card');
+  // One interactive virtual card process: a card in at start, then in and out on command.
+  const count = (what: string) => watch.out().split(`"event":"${what}"`).length - 1;
+  const lab = cli(['sim', 'card', '--interactive', '--profile', 'ito-sakura', '--port', String(stack.vpcdPort)], 'pipe');
+  children.push(lab.child);
+  await waitFor(() => count('certificate') === 1, 20000, 'watch to read the card');
   t.match(watch.out(), /"event":"inserted","kind":"mynumber","atr":"3be000ff8131fe4514"/);
   const read = cli(['card', 'read', '--json', '--reader', stack.readerName, '--wait', '20']);
   children.push(read.child);
   t.equal(await read.exited, 0, read.out());
   t.match(JSON.parse(read.out().trim().split('\n').at(-1)!), { keyBits: 2048, pinTriesLeft: 3 });
-  sim.child.kill('SIGINT');
-  t.equal(await sim.exited, 0, 'sim card leaves on Ctrl-C');
-  await waitFor(() => watch.out().includes('"event":"removed"'), 20000, 'watch to see the removal');
+  lab.child.stdin?.write('remove\n');
+  await waitFor(() => count('removed') === 1, 20000, 'remove on command');
+  lab.child.stdin?.write('insert tanaka-yuki\n');
+  await waitFor(() => count('certificate') === 2, 20000, 'insert on command');
+  lab.child.stdin?.write('quit\n');
+  t.equal(await lab.exited, 0, 'quit takes the card out and ends');
+  await waitFor(() => count('removed') === 2, 20000, 'watch to see the last removal');
   watch.child.kill('SIGTERM');
   await watch.exited;
   t.ok(noIndividualNumber(watch.out() + read.out()));

@@ -11,10 +11,9 @@ import { CardConfigSchema, type CardConfig } from '../../../drivers/card/config.
 import type { CardReader, CardSession } from '../../../drivers/card/card-reader.js';
 import { summariseCertificate } from '../../../drivers/card/certificate.js';
 import { createCardReader, SimCardReader } from '../../../drivers/card/index.js';
-import { CARD_FAULTS, FaultInjector, type CardFault } from '../../../drivers/card/virtual/faults.js';
-import { listProfileIds, loadProfile } from '../../../drivers/card/virtual/profiles.js';
-import { VirtualCard } from '../../../drivers/card/virtual/virtual-card.js';
-import { VpcdHost } from '../../../drivers/card/virtual/vpcd-host.js';
+import { CARD_FAULTS, type CardFault } from '../../../drivers/card/virtual/faults.js';
+import { VpcdLab } from '../../../drivers/card/virtual/vpcd-lab.js';
+import { createInterface } from 'node:readline';
 import { group } from '../groups.js';
 
 interface ReaderOptions { config?: string; driver?: 'pcsc' | 'sim'; reader?: string }
@@ -109,31 +108,56 @@ export function registerCardCommands(program: Command): void {
     .option('--fault <fault>', `misbehave: ${CARD_FAULTS.join(' | ')}`, 'none')
     .option('--protocol <t0|t1>', "'t0': answer with 61xx/6Cxx like cards behind T=0 readers", 't1')
     .option('--remove-after <seconds>', 'take the card out after this long (0: stay until Ctrl-C)', '0')
-    .action(async (options: { profile?: string; port: string; host: string; pkiDir: string; fault: string; protocol: string; removeAfter: string }) => {
-      const logger = createLogger('info');
-      if (!(CARD_FAULTS as readonly string[]).includes(options.fault)) throw new Error(`--fault: one of ${CARD_FAULTS.join(', ')}`);
-      if (options.protocol !== 't0' && options.protocol !== 't1') throw new Error('--protocol: t0 or t1');
-      const id = options.profile ?? listProfileIds(options.pkiDir)[0]!;
-      const card = new VirtualCard(loadProfile(options.pkiDir, id, { protocol: options.protocol }));
-      const host = new VpcdHost(card, { host: options.host, port: Number(options.port), faults: new FaultInjector(options.fault as CardFault) });
-      let stopping = false;
-      host.on('closed', () => {
-        logger.info({ profile: id }, 'card out of the reader');
-        if (!stopping) process.exitCode = 1;
-      });
-      try {
-        await host.insert();
-      } catch (error) {
-        throw new Error(`cannot reach vpcd on ${options.host}:${options.port} (is pcscd running with vsmartcard-vpcd? restart pcscd after installing it): ${(error as Error).message}`);
-      }
-      logger.info({ profile: id, port: Number(options.port), fault: options.fault }, 'virtual card in the reader (test PIN: see drivers/card/README.md)');
-      await new Promise<void>((resolve) => {
-        const stop = () => { stopping = true; host.remove(); resolve(); };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        host.once('closed', () => resolve());
-        const after = Number(options.removeAfter);
-        if (after > 0) setTimeout(stop, after * 1000).unref();
-      });
-    });
+    .option('--interactive', 'read commands from stdin: insert [NAME] | remove | fault F | profiles | quit')
+    .action(async (options: SimCardOptions) => runSimCard(options));
 }
+
+interface SimCardOptions { profile?: string; port: string; host: string; pkiDir: string; fault: string; protocol: string; removeAfter: string; interactive?: boolean }
+
+async function runSimCard(options: SimCardOptions): Promise<void> {
+  const logger = createLogger('info');
+  if (!isFault(options.fault)) throw new Error(`--fault: one of ${CARD_FAULTS.join(', ')}`);
+  if (options.protocol !== 't0' && options.protocol !== 't1') throw new Error('--protocol: t0 or t1');
+  const lab = new VpcdLab({ pkiDir: options.pkiDir, host: options.host, port: Number(options.port), protocol: options.protocol, fault: options.fault });
+  let stopping = false;
+  lab.on('removed', (id) => {
+    logger.info({ profile: id }, 'card out of the reader');
+    if (!stopping && !options.interactive) process.exitCode = 1; // vpcd went away under us
+  });
+  const insert = async (id?: string) => {
+    try {
+      const inserted = await lab.insert(id);
+      logger.info({ profile: inserted, port: Number(options.port) }, 'virtual card in the reader (test PIN: see drivers/card/README.md)');
+    } catch (error) {
+      const text = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED'
+        ? `cannot reach vpcd on ${options.host}:${options.port} (is pcscd running with vsmartcard-vpcd? restart pcscd after installing it)`
+        : (error as Error).message;
+      if (!options.interactive) throw new Error(text);
+      logger.error(text);
+    }
+  };
+  await insert(options.profile ?? lab.profiles()[0]);
+  await new Promise<void>((resolve) => {
+    const stop = () => { stopping = true; lab.remove(); resolve(); };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const after = Number(options.removeAfter);
+    if (after > 0) setTimeout(stop, after * 1000).unref();
+    if (!options.interactive) { lab.once('removed', () => resolve()); return; }
+    const rl = createInterface({ input: process.stdin });
+    rl.on('line', (text) => {
+      const [command = '', arg] = text.trim().split(/\s+/);
+      if (command === 'insert') void insert(arg);
+      else if (command === 'remove') lab.remove();
+      else if (command === 'profiles') process.stdout.write(`${lab.profiles().join(' ')}\n`);
+      else if (command === 'fault' && arg && isFault(arg)) lab.setFault(arg); // for the next insert
+      else if (command === 'quit') rl.close();
+      else if (command) process.stdout.write('commands: insert [NAME] | remove | fault F | profiles | quit\n');
+    });
+    rl.once('close', stop);
+  });
+  // Let go of stdin, or the open pipe keeps the process alive after `quit`.
+  if (options.interactive) process.stdin.destroy();
+}
+
+const isFault = (text: string): text is CardFault => (CARD_FAULTS as readonly string[]).includes(text);
