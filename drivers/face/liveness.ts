@@ -5,6 +5,9 @@
 // A live head does not: turning moves the nose against the jaw line, blinking closes the eyes,
 // speaking moves the mouth. So for each pair of frames we fit the best affine map between the
 // landmark sets and measure what it cannot explain, relative to the distance between the eyes.
+// Only the steadiest landmarks take part (eye and mouth corners, nose, chin): the jaw line and
+// eyelids jitter by several per cent of the eye distance from frame to frame even on a still
+// picture, which would drown the signal (measured: docs/face.md).
 // See docs/face.md for what this does not stop.
 import type { Point } from './face-api-types.js';
 import { LANDMARK } from './frame-quality.js';
@@ -15,6 +18,9 @@ export interface LivenessResult {
   readonly frames: number;
   readonly live: boolean;
 }
+
+/** iBUG 68-point indices: nose bridge and tip, nostrils, outer and inner eye corners, mouth corners, chin. */
+export const STEADY_LANDMARKS = [27, 30, 31, 35, 36, 39, 42, 45, 48, 54, 8] as const;
 
 /** Fewer frames than this cannot show movement; the check then says "not live". */
 export const MIN_LIVENESS_FRAMES = 3;
@@ -61,11 +67,11 @@ export function affineResidual(from: readonly Point[], to: readonly Point[]): nu
   return Math.sqrt(sum / n);
 }
 
-/** Non-affine movement between two landmark sets, relative to the eye distance. */
+/** Non-affine movement of the steady landmarks between two frames, relative to the eye distance. */
 export function landmarkMotion(a: readonly Point[], b: readonly Point[]): number {
   const scale = eyeDistance(b);
-  if (!(scale > 0)) return 0;
-  const residual = affineResidual(a, b);
+  if (!(scale > 0) || a.length < 68 || b.length < 68) return 0;
+  const residual = affineResidual(STEADY_LANDMARKS.map((i) => a[i]!), STEADY_LANDMARKS.map((i) => b[i]!));
   return Number.isFinite(residual) ? residual / scale : 0;
 }
 

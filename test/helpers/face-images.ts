@@ -75,19 +75,27 @@ export async function twoFaces(a: RgbImage, b: RgbImage): Promise<RgbImage> {
 }
 
 /**
- * Frames of a face changing shape the way a live head does and a flat picture cannot: a smooth
- * non-affine warp that bulges the middle of the picture sideways (the nose moves against the jaw
- * line, as when the head turns), by `k` of the width, borders fixed.
+ * Frames of a face moving the way a live head does and a flat picture cannot: the nose is pushed
+ * sideways against the eyes and mouth (as when the head turns a little), by `turns` times the eye
+ * distance, with a smooth local warp around the nose tip.
  */
-export function liveFrames(image: RgbImage, amounts: readonly number[]): RgbImage[] {
+export async function liveFrames(image: RgbImage, turns: readonly number[]): Promise<RgbImage[]> {
+  const engine = await loadFaceEngine();
+  const [face] = await engine.detect(image, 'tiny');
+  if (!face) throw new Error('liveFrames: no face in the picture');
+  const { landmarks } = await engine.describe(image, face);
+  const nose = landmarks[30]!, le = landmarks[36]!, re = landmarks[45]!;
+  const eyes = Math.hypot(re.x - le.x, re.y - le.y);
+  const sigma = 0.5 * eyes;
   const { width: w, height: h, data: src } = image;
-  return amounts.map((k) => {
+  return turns.map((k) => {
     const data = new Uint8Array(src.length);
-    for (let x = 0; x < w; x++) {
-      const u = x / w - 0.5;
-      const sx = Math.min(w - 1, Math.max(0, x + k * w * (0.25 - u * u)));
-      const x0 = Math.floor(sx), x1 = Math.min(w - 1, x0 + 1), f = sx - x0;
-      for (let y = 0; y < h; y++) {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        // Backward map: each output pixel samples from where the shifted nose region came from.
+        const g = Math.exp(-((x - nose.x) ** 2 + (y - nose.y) ** 2) / (2 * sigma * sigma));
+        const sx = Math.min(w - 1, Math.max(0, x - k * eyes * g));
+        const x0 = Math.floor(sx), x1 = Math.min(w - 1, x0 + 1), f = sx - x0;
         const o = (y * w + x) * 3, a = (y * w + x0) * 3, b = (y * w + x1) * 3;
         for (let c = 0; c < 3; c++) data[o + c] = Math.round(src[a + c]! * (1 - f) + src[b + c]! * f);
       }

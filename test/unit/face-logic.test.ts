@@ -8,15 +8,18 @@ import { MatchSession, type FrameObservation, type MatchPolicy } from '../../dri
 import { equalErrorRate, rocPoint, thresholdForFar, type ScoredPair } from '../../drivers/face/roc.js';
 import { euclideanDistance, similarity } from '../../drivers/face/similarity.js';
 
-/** A made-up 68-point face: a rough oval with eyes, nose and mouth where the iBUG layout has them. */
+/** A made-up 68-point face with eyes, nose, mouth corners and chin where the iBUG layout has them. */
 function syntheticFace(open = 0): Point[] {
   const pts: Point[] = [];
   for (let i = 0; i < 68; i++) pts.push({ x: 100 + 40 * Math.cos(i * 0.7), y: 100 + 50 * Math.sin(i * 1.3) });
   const eye = (cx: number, from: number) => { for (let k = 0; k < 6; k++) pts[from + k] = { x: cx + 8 * Math.cos((k * Math.PI) / 3), y: 90 + 3 * Math.sin((k * Math.PI) / 3) }; };
   eye(80, 36); eye(120, 42);
   pts[0] = { x: 55, y: 95 }; pts[16] = { x: 145, y: 95 }; pts[30] = { x: 100, y: 115 };
-  // "open" moves the lower lip down: a non-affine change a flat picture cannot make.
-  for (let k = 55; k <= 59; k++) pts[k] = { x: 85 + (k - 55) * 7, y: 135 + open };
+  pts[27] = { x: 100, y: 92 }; pts[31] = { x: 93, y: 118 }; pts[35] = { x: 107, y: 118 };
+  pts[48] = { x: 85, y: 135 }; pts[54] = { x: 115, y: 135 }; pts[8] = { x: 100, y: 150 };
+  // "open" drops the chin and turns the nose: changes a flat picture cannot make by moving.
+  pts[8] = { x: 100, y: 150 + open };
+  pts[30] = { x: 100 + open / 2, y: 115 };
   return pts;
 }
 const affine = (pts: Point[], a: number, b: number, c: number, d: number, e: number, f: number): Point[] => pts.map((p) => ({ x: a * p.x + b * p.y + c, y: d * p.x + e * p.y + f }));
