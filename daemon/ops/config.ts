@@ -25,7 +25,7 @@ export const OpsConfigSchema = Type.Object(
     }),
     clockSkewWarnSeconds: Type.Integer({
       minimum: 1, maximum: 3600, default: 60,
-      description: "Warn when the clock differs from the eligibility service's clock by more than this (measured by `oqsgw doctor`)",
+      description: "Warn when the clock differs from the eligibility service's clock by more than this (measured over the line by the running gateway and by `oqsgw doctor`)",
     }),
     checkEverySeconds: Type.Integer({
       minimum: 5, maximum: 86400, default: 300,
