@@ -64,8 +64,11 @@ export class PcscCardReader extends EventEmitter<CardReaderEvents> implements Ca
     const context = openPcscContext();
     this.#context = context;
     context.on('error', (error: unknown) => setImmediate(() => {
-      this.#lastError = error instanceof Error ? error.message : String(error);
-      this.#options.logger.warn({ err: this.#lastError }, 'PC/SC context failed; retrying');
+      const text = error instanceof Error ? error.message : String(error);
+      // Warn once per outage; the retries every few seconds go to debug.
+      if (!this.#lastError) this.#options.logger.warn({ err: text }, 'PC/SC context failed (is pcscd running?); retrying');
+      else this.#options.logger.debug({ err: text }, 'PC/SC context still failing');
+      this.#lastError = text;
       this.#close();
       if (this.#running && !this.#retry) {
         this.#retry = setTimeout(() => { this.#retry = null; if (this.#running) this.#open(); }, this.#options.retryMs ?? 2000);
@@ -104,6 +107,7 @@ export class PcscCardReader extends EventEmitter<CardReaderEvents> implements Ca
       return;
     }
     this.#active = reader;
+    if (this.#lastError) this.#options.logger.info('PC/SC back');
     this.#lastError = '';
     this.#options.logger.info({ reader: reader.name }, 'PC/SC reader in use');
     this.emit('reader', { name: reader.name, present: true });
