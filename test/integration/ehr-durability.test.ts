@@ -16,6 +16,11 @@ import { fakeResult } from '../helpers/flow-fakes.js';
 import { removeDir, startMosquitto } from '../helpers/mosquitto.js';
 import { waitFor } from '../helpers/ports.js';
 
+// mosquitto started as root drops to its own user and then cannot write its persistence file in
+// the helper's root-only scratch folder, so a restart would forget the EHR's session (and a
+// subscription missing for a moment would look like a lost check-in). Staying root keeps it.
+const KEEP_SESSIONS = 'user root';
+
 const outcome: CheckinOutcome = {
   code: 'ELIGIBLE', method: 'face', face: { decision: 'match', score: 0.9, threshold: 0.5 }, consents: { drugInfo: true }, eligibility: fakeResult('valid'),
 };
@@ -31,7 +36,7 @@ function rows(file: string, where = '1 = 1'): Promise<{ event_id: string; publis
 }
 
 t.test('100 check-ins, the broker restarted three times: every one arrives', async (t) => {
-  const broker = await startMosquitto();
+  const broker = await startMosquitto(KEEP_SESSIONS);
   t.teardown(async () => { await broker.stop(); removeDir(broker.dir); });
   const gw = await startTestGateway(t, { url: broker.url });
   // The EHR keeps a persistent session, as docs/mqtt.md tells vendors to, so it misses nothing.
@@ -53,6 +58,8 @@ t.test('100 check-ins, the broker restarted three times: every one arrives', asy
     if (i === restartAt) {
       backlogs.push(await gw.gateway.outbox.depth());
       await broker.start();
+      // Back on line and draining when the next check-ins come and the next outage hits.
+      await waitFor('the gateway reconnected', () => gw.gateway.mqtt.connected, 20000);
     }
   }
   t.equal(backlogs.length, 3, 'three restarts');
@@ -69,7 +76,7 @@ t.test('100 check-ins, the broker restarted three times: every one arrives', asy
 });
 
 t.test('SIGKILL between commit and publish: delivered after the restart', async (t) => {
-  const broker = await startMosquitto();
+  const broker = await startMosquitto(KEEP_SESSIONS);
   const { dir, file } = writeConfig({
     gatewayId: 'ehrt', dataDir: 'data', logLevel: 'info', mqtt: { url: broker.url },
     card: { driver: 'sim', pkiDir: fromRoot('var/pki') }, face: { driver: 'sim', simDecisions: ['match'] },
@@ -110,7 +117,7 @@ t.test('SIGKILL between commit and publish: delivered after the restart', async 
 });
 
 t.test('retention: delivered patient data past retention is purged at start, undelivered is kept and sent', async (t) => {
-  const broker = await startMosquitto();
+  const broker = await startMosquitto(KEEP_SESSIONS);
   t.teardown(async () => { await broker.stop(); removeDir(broker.dir); });
   const ehr = await connectEhr(broker.url, 'oqs/ehrt', { protocolVersion: 5 });
   t.teardown(() => ehr.end());
