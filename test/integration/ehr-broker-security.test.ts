@@ -49,8 +49,9 @@ t.test('TLS + ACL with the example broker config', async (t) => {
   execFileSync('bash', [fromRoot('scripts/gen-test-pki.sh')]);
   const port = await freePort();
   const files = mkdtempSync(join(tmpdir(), 'oqs-ehr-broker-'));
+  t.teardown(() => removeDir(files));
   const broker = await startMosquitto(exampleConfig(port, files));
-  t.teardown(async () => { await broker.stop(); removeDir(broker.dir); removeDir(files); });
+  t.teardown(async () => { await broker.stop(); removeDir(broker.dir); });
   const url = `mqtts://localhost:${port}`;
 
   const gw = await startTestGateway(t, { url, ca: `${PKI}/ca.pem`, cert: `${PKI}/gateway.pem`, key: `${PKI}/gateway.key` }, { gatewayId: 'gw1' });
