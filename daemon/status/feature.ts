@@ -11,6 +11,7 @@ import { lineCertExpiries, type CertExpiry } from '../ops/certs.js';
 import { sampleHost, type HostFigures } from './host.js';
 import { LineTracker } from './line-tracker.js';
 import { createMetrics } from './metrics.js';
+import { watchSteps } from './step-timer.js';
 import { readiness, statusDocument } from './snapshot.js';
 import { StatusServer } from './server.js';
 
@@ -41,7 +42,11 @@ export class StatusFeature implements GatewayFeature {
       metrics.observeCheckin(event);
     };
     gateway.on('checkin', onCheckin);
-    this.#unsubscribe = () => gateway.off('checkin', onCheckin);
+    const unwatch = watchSteps(gateway, (step, seconds) => metrics.observeStep(step, seconds));
+    this.#unsubscribe = () => {
+      gateway.off('checkin', onCheckin);
+      unwatch();
+    };
 
     const sample = async () => {
       this.#certs = lineCertExpiries(gateway.config.line);

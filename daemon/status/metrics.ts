@@ -12,6 +12,7 @@ const BREAKER_STATES = ['closed', 'half-open', 'open'] as const;
 export interface GatewayMetrics {
   readonly registry: Registry;
   observeCheckin(event: CheckinEvent): void;
+  observeStep(step: string, seconds: number): void;
 }
 
 export function createMetrics(gateway: Gateway, host: () => HostFigures | null): GatewayMetrics {
@@ -23,6 +24,10 @@ export function createMetrics(gateway: Gateway, host: () => HostFigures | null):
   const duration = new Histogram({
     name: 'oqsgw_checkin_duration_seconds', help: 'Time from card placed to check-in committed, by result code',
     labelNames: ['result'] as const, buckets: [1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120], registers: [registry],
+  });
+  const steps = new Histogram({
+    name: 'oqsgw_step_duration_seconds', help: "Time the reader spent in each check-in step ('querying': the eligibility line)",
+    labelNames: ['step'] as const, buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30, 60], registers: [registry],
   });
   const lineErrors = new Counter({ name: 'oqsgw_line_errors_total', help: 'Check-ins that failed on the eligibility line, by code', labelNames: ['code'] as const, registers: [registry] });
   for (const code of LINE_CODES) lineErrors.inc({ code }, 0);
@@ -77,6 +82,9 @@ export function createMetrics(gateway: Gateway, host: () => HostFigures | null):
 
   return {
     registry,
+    observeStep(step, seconds) {
+      steps.observe({ step }, seconds);
+    },
     observeCheckin(event) {
       checkins.inc({ result: event.result.code, method: event.method ?? 'none' });
       duration.observe({ result: event.result.code }, event.durationMs / 1000);

@@ -121,6 +121,7 @@ t.test('status endpoint, warnings and systemd notifications of a running demo ga
   const metrics = await metricsResponse.text();
   t.match(metrics, /^oqsgw_checkins_total\{(?=[^}]*result="ELIGIBLE")(?=[^}]*method="face")[^}]*\} [1-9]/m, 'check-ins by result');
   t.match(metrics, /^oqsgw_checkin_duration_seconds_bucket\{(?=[^}]*le="1")(?=[^}]*result="ELIGIBLE")[^}]*\} \d+/m, 'latency histogram');
+  t.match(metrics, /^oqsgw_step_duration_seconds_count\{(?=[^}]*step="querying")[^}]*\} [1-9]/m, 'eligibility line latency (the querying step)');
   t.match(metrics, /^oqsgw_outbox_depth\{gateway="opst"\} \d+/m);
   t.match(metrics, /^oqsgw_line_errors_total\{code="LINE_DOWN",gateway="opst"\} 0/m);
   t.match(metrics, /^oqsgw_line_breaker_state\{state="closed",gateway="opst"\} 1/m);

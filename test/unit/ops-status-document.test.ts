@@ -2,6 +2,7 @@
 // documents show states, times and counts, never the patient; readiness names what is wrong.
 import t from 'tap';
 import { EventEmitter } from 'node:events';
+import type { Packet } from 'mqtt';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, type GatewayConfig } from '../../config/schema.js';
 import { buildCheckinEvent } from '../../daemon/flow/checkin-event.js';
@@ -9,6 +10,7 @@ import type { Gateway } from '../../daemon/gateway.js';
 import { LineTracker } from '../../daemon/status/line-tracker.js';
 import { createMetrics } from '../../daemon/status/metrics.js';
 import { readiness, statusDocument } from '../../daemon/status/snapshot.js';
+import { watchSteps } from '../../daemon/status/step-timer.js';
 import { fakeResult } from '../helpers/flow-fakes.js';
 
 function fakeGateway(health: Record<string, boolean>) {
@@ -17,7 +19,8 @@ function fakeGateway(health: Record<string, boolean>) {
   return Object.assign(new EventEmitter(), {
     config, version: '9.9.9', startedAt: Date.now() - 5000, readerState: 'idle', lastCheckinAt: null as number | null,
     devices: { card: device('card'), face: device('face'), panel: device('panel'), line: device('line') },
-    outbox: { depth: async () => 2 }, mqtt: { connected: true }, broker: null, warnings: [],
+    outbox: { depth: async () => 2 }, mqtt: Object.assign(new EventEmitter(), { connected: true }), broker: null, warnings: [],
+    topics: { readerState: (id: string) => `oqs/unit/readers/${id}/state` },
   }) as unknown as Gateway;
 }
 
@@ -65,4 +68,25 @@ t.test('metrics: counts by result, latency histogram, line errors; no patient da
   t.match(text, /oqsgw_outbox_depth\{[^}]*\} 2/);
   t.notMatch(text, /oqsgw_host_cpu_temperature_celsius\{/, 'no figure without a sensor');
   for (const p of PATIENT) t.notOk(text.includes(p), `no ${p}`);
+});
+
+t.test('step durations come from the reader-state messages the gateway sends', async (t) => {
+  const gateway = fakeGateway({});
+  let clock = 1000;
+  const seen: [string, number][] = [];
+  const stop = watchSteps(gateway, (step, s) => seen.push([step, s]), () => clock);
+  const send = (state: string, topic = 'oqs/unit/readers/reader1/state') =>
+    gateway.mqtt.emit('packetsend', { cmd: 'publish', topic, payload: Buffer.from(JSON.stringify({ state })), qos: 1, dup: false, retain: true } as Packet);
+  send('idle');
+  clock += 5000; send('card');
+  clock += 800; send('face');
+  clock += 800; send('face'); // a resend: no new step
+  clock += 700; send('consent');
+  clock += 2000; send('querying');
+  send('busy', 'oqs/unit/other');
+  clock += 1250; send('done');
+  clock += 3000; send('idle');
+  stop();
+  clock += 100; send('card');
+  t.same(seen, [['card', 0.8], ['face', 1.5], ['consent', 2], ['querying', 1.25]], 'idle and done are not steps; resends and other topics ignored');
 });
