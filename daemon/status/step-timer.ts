@@ -1,7 +1,8 @@
 // How long each step of a check-in takes (reading the card, the face match, the PIN, the consent
 // questions, the eligibility query), timed from the reader-state messages the gateway itself
 // sends — the public contract, so no hook into the flow is needed. 'querying' is the line's
-// latency as the patient feels it. Only states are read, never anything about the patient.
+// latency as the patient feels it. Only states are read, never anything about the patient. The
+// gateway sends states only while the broker is connected; steps during an outage go untimed.
 import type { Packet } from 'mqtt';
 import type { Gateway } from '../gateway.js';
 
