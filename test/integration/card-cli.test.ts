@@ -8,11 +8,11 @@ import { ensurePki } from '../helpers/card-fixtures.js';
 import { pcscUnavailable, startPcscStack } from '../helpers/pcsc-daemon.js';
 
 ensurePki();
-const TSX = fromRoot('node_modules', '.bin', 'tsx');
 const MAIN = fromRoot('daemon', 'cli', 'main.ts');
 
 function cli(args: string[], stdin: 'ignore' | 'pipe' = 'ignore'): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
-  const child = spawn(TSX, [MAIN, ...args], { cwd: fromRoot(), stdio: [stdin, 'pipe', 'pipe'] });
+  // node --import tsx: one process per command (the tsx wrapper would add a second one).
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: fromRoot(), stdio: [stdin, 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
@@ -45,7 +45,7 @@ t.test('sim card into pcscd; card watch and card read see it', { skip: why ?? fa
   const stack = await startPcscStack();
   const children: ChildProcess[] = [];
   t.teardown(async () => {
-    // SIGTERM first: tsx passes it on to the node process it runs; SIGKILL would orphan that one.
+    // SIGTERM first, so a command can stop its reader cleanly.
     for (const c of children) {
       if (c.exitCode !== null || c.signalCode !== null) continue;
       const exited = once(c, 'exit');
