@@ -22,9 +22,16 @@ export interface PcscStack {
   stop(): Promise<void>;
 }
 
+/** pcscd lives in /usr/sbin, which a non-login shell's PATH may lack. */
+function pcscdPath(): string | null {
+  const found = spawnSync('sh', ['-c', 'command -v pcscd'], { encoding: 'utf8' });
+  if (found.status === 0 && found.stdout.trim()) return found.stdout.trim();
+  return existsSync('/usr/sbin/pcscd') ? '/usr/sbin/pcscd' : null;
+}
+
 /** Why the stack cannot run here, or null when it can. */
 export function pcscUnavailable(): string | null {
-  if (spawnSync('sh', ['-c', 'command -v pcscd'], { stdio: 'ignore' }).status !== 0) return 'pcscd is not installed (apt-get install pcscd)';
+  if (!pcscdPath()) return 'pcscd is not installed (apt-get install pcscd)';
   if (!existsSync(VPCD_DRIVER)) return 'vsmartcard-vpcd is not installed (apt-get install vsmartcard-vpcd)';
   if (typeof process.getuid === 'function' && process.getuid() !== 0 && !existsSync(PCSCD_SOCKET)) return 'starting pcscd needs root';
   return null;
@@ -116,7 +123,7 @@ async function reapOrphan(): Promise<void> {
   const pid = Number(readFileSync(STATE_FILE, 'utf8').trim());
   rmSync(STATE_FILE, { force: true });
   const cmdline = (() => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } })();
-  if (!pid || !cmdline.startsWith('pcscd') || !cmdline.includes('oqs-pcscd-')) return;
+  if (!pid || !/(^|\/)pcscd\0/.test(cmdline) || !cmdline.includes('oqs-pcscd-')) return;
   process.kill(pid, 'SIGTERM');
   await waitFor('the orphaned pcscd to exit', async () => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '), 5000);
 }
@@ -139,7 +146,7 @@ async function bringUp(unlock: () => void): Promise<PcscStack> {
   rmSync('/run/pcscd/pcscd.pid', { force: true });
   // OQS_PCSCD_LOG=<file>: pcscd's debug log, for diagnosing the reader stack.
   const log = process.env.OQS_PCSCD_LOG;
-  const child = spawn('pcscd', ['--foreground', '--config', dir, ...(log ? ['--debug', '--apdu'] : [])], {
+  const child = spawn(pcscdPath() ?? 'pcscd', ['--foreground', '--config', dir, ...(log ? ['--debug', '--apdu'] : [])], {
     stdio: ['ignore', log ? openSync(log, 'w') : 'ignore', 'pipe'],
   });
   if (child.pid) writeFileSync(STATE_FILE, String(child.pid));
