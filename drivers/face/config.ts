@@ -35,8 +35,8 @@ export const FaceConfigSchema = Type.Object(
       description: "camera: presentation-attack check: 'movement' requires the face to move like a head, not like a flat picture (docs/face.md says what it does not stop)",
     }),
     livenessMinMotion: Type.Number({
-      minimum: 0, maximum: 1, default: 0.02,
-      description: 'camera: least non-affine landmark movement across frames, in inter-ocular distances, that counts as a live face',
+      minimum: 0, maximum: 1, default: 0.03,
+      description: 'camera: least non-affine movement of the steady landmarks across frames, in eye distances, that counts as a live face (default: above the largest a simulated hand-held photo showed; docs/face.md)',
     }),
     simDecisions: Type.Array(Type.Union([Type.Literal('match'), Type.Literal('mismatch'), Type.Literal('no-face'), Type.Literal('spoof')]), {
       default: ['match'],

@@ -41,7 +41,11 @@ export async function peopleFrom(sample: number, count: number): Promise<Person[
     const frame = matToRgb(cv, crop, Number.MAX_SAFE_INTEGER);
     const inFrame = await engine.detect(frame, 'tiny');
     if (inFrame.length !== 1) continue;
-    people.push({ frame, card: await cardLikeProbe(frame, inFrame[0]!.box) });
+    // The card portrait is cut from the full photo, where there is room around the head. A chip
+    // photo is frontal and well lit; people whose cut cannot be enrolled so are skipped.
+    const card = await cardLikeProbe(photo, face.box);
+    if ((await engine.detect(await decodeImage(card), 'ssd')).length !== 1) continue;
+    people.push({ frame, card });
   }
   return people;
 }
