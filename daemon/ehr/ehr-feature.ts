@@ -8,6 +8,7 @@ import type { CardCheckRequest, InsuranceNumber } from '../line/eligibility.js';
 import { toPending } from '../line/pending.js';
 import { BatchRunner } from './batches.js';
 import { handleInquiry } from './inquiries.js';
+import { Limiter } from './limiter.js';
 import { handlePatientLink } from './link-handler.js';
 import { PatientLinks } from './patient-links.js';
 import { RecheckQueue } from './rechecks.js';
@@ -16,6 +17,8 @@ import { Responder } from './responder.js';
 import { ehrTopicsFor } from './topics.js';
 
 const PURGE_EVERY_MS = 15 * 60 * 1000;
+/** EHR inquiries sent to the line at once; the rest wait their turn (limiter.ts). */
+const INQUIRIES_AT_ONCE = 4;
 const running = new WeakMap<Gateway, EhrFeature>();
 
 /** The EHR feature running on a gateway, if any (tests, benchmarks, CLI). */
@@ -54,6 +57,7 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
   const stopping = new AbortController();
   const routes = new Map<string, RequestKind>([[topics.inquiries, 'inquiry'], [topics.batches, 'batch'], [topics.patientsLink, 'patient-link']]);
   const inFlight = new Set<Promise<void>>();
+  const inquiries = new Limiter(INQUIRIES_AT_ONCE);
   let removeEnricher: (() => void) | null = null;
   // A card check-in that met a line that was down: re-checked like an inquiry, answered on rechecks.
   const onRecheck = ({ eventId, request }: { readonly eventId: string; readonly request: CardCheckRequest }) => {
@@ -66,7 +70,7 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
   const serve = (request: IncomingRequest): Promise<void> => {
     switch (request.kind) {
       case 'inquiry':
-        return handleInquiry(request, { line: gateway.devices.line, responder, rechecks, gatewayId: gateway.config.gatewayId, patientIdOf, signal: stopping.signal });
+        return inquiries.run(() => handleInquiry(request, { line: gateway.devices.line, responder, rechecks, gatewayId: gateway.config.gatewayId, patientIdOf, signal: stopping.signal }));
       case 'batch':
         return batches.handle(request);
       case 'patient-link':
