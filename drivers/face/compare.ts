@@ -17,9 +17,10 @@ export interface Comparison {
 
 export async function compareImages(a: Uint8Array, b: Uint8Array, threshold: number): Promise<Comparison> {
   const started = performance.now();
+  // Decode first: a bad file fails before the model is loaded.
+  const sides = await Promise.all([a, b].map((bytes) => decodeImage(bytes)));
   const engine = await loadFaceEngine();
   const cv = await loadOpenCv();
-  const sides = await Promise.all([a, b].map((bytes) => decodeImage(bytes)));
   const faces: number[] = [];
   const descriptors: Array<Float32Array | null> = [];
   for (const image of sides) {
