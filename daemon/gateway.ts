@@ -161,11 +161,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       this.#setState(present ? 'idle' : 'error');
       void this.#publishStatus();
     });
-    panel.on('link', ({ up, detail }) => {
-      this.logger.warn({ up, detail }, up ? 'reader panel link up' : 'reader panel link down');
+    // The panel driver logs its own link changes; here they only move the reader's state.
+    panel.on('link', ({ up }) => {
       if (!this.#current) this.#setState(up ? 'idle' : 'error');
       void this.#publishStatus();
     });
+    // A panel already down at start-up said so before this listener existed.
+    if (!panel.health().ok) this.#setState('error');
     void panel.show({ kind: 'welcome' }).catch(() => {});
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_EVERY_MS);
     this.#purgeTimer.unref();

@@ -62,6 +62,8 @@ t.test('a check-in arrives on a real broker, valid against its schema', async (t
     throw new Error(`${e.message}\n${daemon.output()}`);
   });
   t.equal(schemaErrors('status.v1', status.body), null, 'status matches its schema');
+  // The demo subscribes to its trigger after the gateway is online; its banner says it is ready.
+  await waitFor('the demo banner', () => daemon.output().includes('oqsgw demo'), 30000);
   await client.publishAsync('oqs/itest/demo/checkin', '{}', { qos: 1 });
   const checkin = await waitFor('a check-in', () => received.find((m) => m.topic === 'oqs/itest/checkins'), 30000).catch((e: Error) => {
     throw new Error(`${e.message}\n${daemon.output()}`);
