@@ -124,3 +124,28 @@ t.test('match: nobody, or only two faces, is no-face; one stray alike frame does
   outlier.add(good(0.2)); outlier.add(good(0.9)); outlier.add(good(0.3));
   t.equal(outlier.finish().decision, 'mismatch', 'the median, not the best frame, decides');
 });
+
+t.test('frame quality: size, light, pose and blur each give their own guidance', async (t) => {
+  const { assessFrame, boxGuidance, poseOf, DEFAULT_QUALITY_LIMITS } = await import('../../drivers/face/frame-quality.js');
+  const w = 320, h = 240;
+  const image = (f: (x: number, y: number) => number): RgbImage => {
+    const data = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.fill(f(x, y), (y * w + x) * 3, (y * w + x) * 3 + 3);
+    return { data, width: w, height: h };
+  };
+  const textured = image((x, y) => 90 + ((x * 7 + y * 13) % 5) * 30);
+  const dark = image(() => 20), flat = image(() => 128);
+  const box = { x: 100, y: 60, width: 120, height: 120 };
+  t.equal(boxGuidance(textured, { ...box, width: 40 }), 'come-closer');
+  t.equal(boxGuidance(textured, { x: 0, y: 0, width: 235, height: 235 }), 'move-back');
+  t.equal(boxGuidance(dark, box), 'more-light');
+  t.equal(boxGuidance(textured, box), null);
+  const face = syntheticFace().map((p) => ({ x: p.x + 60, y: p.y }));
+  t.ok(poseOf(face).yawOffset < 0.05, 'the synthetic face is frontal');
+  t.equal(assessFrame(textured, box, face).guidance, null);
+  t.equal(assessFrame(flat, box, face).guidance, 'hold-still', 'no detail at all reads as blur');
+  const turned = face.map((p, i) => (i === 30 ? { x: p.x + 30, y: p.y } : p));
+  t.equal(assessFrame(textured, box, turned).guidance, 'look-at-camera');
+  t.ok(assessFrame(textured, box, face).score > assessFrame(textured, { ...box, width: 90, height: 90 }, face).score, 'bigger faces rank higher');
+  t.equal(DEFAULT_QUALITY_LIMITS.minFacePx, 80);
+});
