@@ -32,6 +32,8 @@ export interface CheckinEvent {
   /** The patient registered the card for insurance use at the reader during this check-in. */
   readonly registeredAtReader: boolean;
   readonly eligibility: EligibilityResult | null;
+  /** The EHR's own patient id, when it linked this insured person before (docs/mqtt.md). */
+  readonly patientId?: string;
 }
 
 export interface CheckinOutcome {

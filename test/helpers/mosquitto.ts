@@ -1,7 +1,7 @@
 // A real mosquitto for integration tests: its own config, a free loopback port, in the
 // foreground as a child of the test, stopped (and restartable on the same port) on demand.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,9 @@ function accepting(port: number): Promise<boolean> {
 export async function startMosquitto(extra = ''): Promise<Mosquitto> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'oqs-mosquitto-'));
+  // Started as root, mosquitto drops to its own user: it must be able to write its session
+  // store here, or persistent sessions silently vanish across a restart.
+  chmodSync(dir, 0o777);
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, [
     `listener ${port} 127.0.0.1`,
@@ -60,7 +63,12 @@ export async function startMosquitto(extra = ''): Promise<Mosquitto> {
     });
     child = null;
   };
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     port,
     url: `mqtt://127.0.0.1:${port}`,
