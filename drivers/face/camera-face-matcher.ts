@@ -108,15 +108,22 @@ export class CameraFaceMatcher implements FaceMatcher {
       if (g && g !== last) options.onGuidance?.(g);
       if (g) last = g;
     };
-    await source.open();
     let outcome = null;
-    while (!outcome && !session.exhausted && Date.now() < deadline) {
-      options.signal?.throwIfAborted();
-      const frame = await source.read(options.signal);
-      const step = session.add(await this.#observe(engine, frame, reference.descriptor));
-      guide(step.guidance);
-      outcome = step.outcome ?? null;
+    try {
+      await source.open();
+      while (!outcome && !session.exhausted && Date.now() < deadline) {
+        options.signal?.throwIfAborted();
+        const frame = await source.read(options.signal);
+        const step = session.add(await this.#observe(engine, frame, reference.descriptor));
+        guide(step.guidance);
+        outcome = step.outcome ?? null;
+      }
+    } catch (error) {
+      // A camera that stops delivering shows in health() (and so in /status) until it recovers.
+      if (error instanceof GatewayError && error.code === 'CAMERA_DOWN') this.#health = { ok: false, detail: error.message };
+      throw error;
     }
+    this.#health = { ok: true, detail: `${source.describe()}; ${engine.version}` };
     outcome ??= session.finish();
     const result: FaceMatchResult = {
       decision: outcome.decision,

@@ -9,6 +9,7 @@ import { CameraFaceMatcher } from '../../drivers/face/camera-face-matcher.js';
 import { compareImages } from '../../drivers/face/compare.js';
 import { loadFaceEngine } from '../../drivers/face/face-engine.js';
 import type { FaceGuidance, FaceMatchResult } from '../../drivers/face/face-matcher.js';
+import type { FrameSource } from '../../drivers/face/frame-source.js';
 import type { MatchPolicy } from '../../drivers/face/match-session.js';
 import { loadOpenCv, rgbToMat } from '../../drivers/face/opencv-image.js';
 import { SimCamera, type SimFrame } from '../../drivers/face/sim-camera.js';
@@ -103,6 +104,23 @@ t.test('a camera that is not there: CAMERA_DOWN at start, and health says so', a
   const matcher = new CameraFaceMatcher({ source: new SimCamera(['/nonexistent/frame.jpg'], 1), policy: POLICY, detector: 'tiny', logger: silentLogger });
   await t.rejects(matcher.start(), { code: 'CAMERA_DOWN' });
   t.equal(matcher.health().ok, false);
+});
+
+t.test('a camera that stops mid-attempt: CAMERA_DOWN, and health says so', async (t) => {
+  let reads = 0;
+  const source: FrameSource = {
+    open: async () => {}, close: async () => {}, describe: () => 'a camera that is unplugged after one frame',
+    read: async () => {
+      if (reads++ > 0) throw new GatewayError('CAMERA_DOWN', 'The camera delivers no frames');
+      return emptyScene();
+    },
+  };
+  const matcher = new CameraFaceMatcher({ source, policy: POLICY, detector: 'tiny', logger: silentLogger });
+  await matcher.start();
+  t.equal(matcher.health().ok, true);
+  const reference = await matcher.enrol(alice.card);
+  await t.rejects(matcher.match(reference, { timeoutMs: TIMEOUT_MS }), { code: 'CAMERA_DOWN' });
+  t.same(matcher.health(), { ok: false, detail: 'The camera delivers no frames' });
 });
 
 t.test('compare: card JPEG 2000 against a camera frame; no tensors leak', async (t) => {
