@@ -35,6 +35,29 @@ export class OutboxPublisher {
 
   #onConnect = () => this.drain();
 
+  /** PUBACKs arriving together are marked delivered in one write; a message leaves the in-flight
+   * set only once that write is done, so the next pass cannot pick it up again. */
+  #acked: string[] = [];
+  #flushScheduled = false;
+
+  #acknowledged(eventId: string): void {
+    this.#acked.push(eventId);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      const ids = this.#acked;
+      this.#acked = [];
+      void this.outbox
+        .markPublished(ids)
+        .catch((error: unknown) => this.logger.error({ err: String(error) }, 'could not mark messages delivered; they will be sent again'))
+        .finally(() => {
+          for (const id of ids) this.#inFlight.delete(id);
+          this.drain();
+        });
+    });
+  }
+
   /** Safe to call any time; concurrent calls collapse into one more pass. */
   drain(): void {
     if (this.#stopped) return;
@@ -58,19 +81,20 @@ export class OutboxPublisher {
     while (!this.#stopped && this.client.connected && this.#inFlight.size < WINDOW) {
       const batch = await this.outbox.pending(WINDOW - this.#inFlight.size, this.#inFlight);
       if (batch.length === 0) return;
+      for (const message of batch) this.#inFlight.add(message.eventId);
+      await this.outbox.markAttempt(batch.map((m) => m.eventId));
       for (const message of batch) {
-        this.#inFlight.add(message.eventId);
-        await this.outbox.markAttempt(message.eventId);
         publishAsync(this.client, message.topic, message.payload, {
           qos: 1,
           ...(this.client.options.protocolVersion === 5 ? { properties: { contentType: 'application/json', userProperties: { eventId: message.eventId } } } : {}),
-        })
-          .then(() => this.outbox.markPublished(message.eventId))
-          .catch((error: unknown) => this.logger.warn({ eventId: message.eventId, err: String(error) }, 'publish not acknowledged; will resend'))
-          .finally(() => {
+        }).then(
+          () => this.#acknowledged(message.eventId),
+          (error: unknown) => {
+            this.logger.warn({ eventId: message.eventId, err: String(error) }, 'publish not acknowledged; will resend');
             this.#inFlight.delete(message.eventId);
             this.drain();
-          });
+          },
+        );
       }
     }
   }

@@ -47,12 +47,19 @@ export class Outbox {
       .map((r) => ({ seq: r.seq, eventId: r.event_id, topic: r.topic, payload: r.payload, attempts: r.attempts }));
   }
 
-  async markAttempt(eventId: string): Promise<void> {
-    await this.db.run('UPDATE outbox SET attempts = attempts + 1 WHERE event_id = ?', [eventId]);
+  /** One statement for many ids: every statement is a synchronous write (fsync) in WAL mode. */
+  async markAttempt(eventIds: string | readonly string[]): Promise<void> {
+    for (const ids of chunks(eventIds)) {
+      await this.db.run(`UPDATE outbox SET attempts = attempts + 1 WHERE event_id IN (${ids.map(() => '?').join(',')})`, ids);
+    }
   }
 
-  async markPublished(eventId: string): Promise<void> {
-    await this.db.run('UPDATE outbox SET published_at = ? WHERE event_id = ? AND published_at IS NULL', [this.now(), eventId]);
+  async markPublished(eventIds: string | readonly string[]): Promise<void> {
+    for (const ids of chunks(eventIds)) {
+      await this.db.run(`UPDATE outbox SET published_at = ? WHERE published_at IS NULL AND event_id IN (${ids.map(() => '?').join(',')})`, [
+        this.now(), ...ids,
+      ]);
+    }
   }
 
   async depth(): Promise<number> {
@@ -65,4 +72,13 @@ export class Outbox {
     const result = await this.db.run('DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < ?', [this.now() - olderThanMs]);
     return result.changes;
   }
+}
+
+const CHUNK = 500; // well under SQLite's limit on bound parameters
+
+function chunks(ids: string | readonly string[]): string[][] {
+  const list = typeof ids === 'string' ? [ids] : [...ids];
+  const out: string[][] = [];
+  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
+  return out;
 }
