@@ -70,5 +70,12 @@ export function checkCamera(config: GatewayConfig): CheckResult {
 
 export function checkPanel(config: GatewayConfig): CheckResult {
   if (config.panel.driver === 'sim') return ok('panel', 'simulated reader panel (panel.driver: sim)');
+  if (config.panel.driver === 'pty') {
+    // The panel simulator on a socat pty pair: what it needs is socat, not a device node.
+    const socat = ['/usr/bin/socat', '/bin/socat'].find((p) => existsSync(p));
+    return socat
+      ? ok('panel', `simulated panel on a socat pty pair (panel.driver: pty; ${socat})`)
+      : fail('panel', 'panel.driver is pty but socat is not installed', 'apt-get install socat (or run scripts/setup.sh)');
+  }
   return checkDeviceNode('panel', config.panel.path, 'serial panel');
 }
