@@ -89,6 +89,7 @@ export function registerStartCommands(program: Command): void {
         console.log(`oqsgw demo ${version}: simulated reader "${config.readerId}", broker ${url}`);
         console.log(`  watch:   mosquitto_sub -h 127.0.0.1 -p ${gateway.broker?.port ?? port} -t '${gateway.topics.base}/#' -v`);
         console.log(`  trigger: press Enter, or mosquitto_pub -h 127.0.0.1 -p ${gateway.broker?.port ?? port} -t '${gateway.topics.demoCheckin}' -m '{}'`);
+        if (config.status.enabled) console.log(`  status:  curl http://${config.status.host}:${config.status.port}/status`);
         console.log(`  ${interval > 0 ? `a check-in every ${interval} s; ` : ''}Ctrl-C stops.`);
         if (process.stdin.isTTY) {
           createInterface({ input: process.stdin }).on('line', () => {
