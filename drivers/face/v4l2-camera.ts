@@ -32,7 +32,7 @@ export class V4l2Camera implements FrameSource {
       }
       this.#capture = capture;
     } catch (error) {
-      throw new GatewayError('CAMERA_DOWN', `The camera ${this.device} could not be opened`, { device: this.device, cause: (error as Error).message });
+      throw new GatewayError('CAMERA_DOWN', `The camera ${this.device} could not be opened`, { device: this.device, cause: error instanceof Error ? error.message : String(error) });
     }
   }
 
@@ -45,7 +45,7 @@ export class V4l2Camera implements FrameSource {
       try {
         mat = await capture.readAsync();
       } catch (error) {
-        throw new GatewayError('CAMERA_DOWN', `The camera ${this.device} stopped delivering frames`, { device: this.device, cause: (error as Error).message });
+        throw new GatewayError('CAMERA_DOWN', `The camera ${this.device} stopped delivering frames`, { device: this.device, cause: error instanceof Error ? error.message : String(error) });
       }
       if (!mat.empty) return matToRgb(cv, mat);
     }

@@ -13,6 +13,7 @@ import type { FrameSource } from '../../drivers/face/frame-source.js';
 import type { MatchPolicy } from '../../drivers/face/match-session.js';
 import { loadOpenCv, rgbToMat } from '../../drivers/face/opencv-image.js';
 import { SimCamera, type SimFrame } from '../../drivers/face/sim-camera.js';
+import { V4l2Camera } from '../../drivers/face/v4l2-camera.js';
 import { emptyScene, liveFrames, peopleFrom, twoFaces, type Person } from '../helpers/face-images.js';
 
 // livenessMinMotion is low here: these tests check the plumbing (moving frames pass, a frozen
@@ -104,6 +105,12 @@ t.test('a camera that is not there: CAMERA_DOWN at start, and health says so', a
   const matcher = new CameraFaceMatcher({ source: new SimCamera(['/nonexistent/frame.jpg'], 1), policy: POLICY, detector: 'tiny', logger: silentLogger });
   await t.rejects(matcher.start(), { code: 'CAMERA_DOWN' });
   t.equal(matcher.health().ok, false);
+});
+
+t.test('a V4L2 device that does not exist: CAMERA_DOWN naming the device', async (t) => {
+  const matcher = new CameraFaceMatcher({ source: new V4l2Camera('/dev/video-not-here'), policy: POLICY, detector: 'tiny', logger: silentLogger });
+  await t.rejects(matcher.start(), { code: 'CAMERA_DOWN', details: { device: '/dev/video-not-here' } });
+  t.match(matcher.health(), { ok: false, detail: /video-not-here/ });
 });
 
 t.test('a camera that stops mid-attempt: CAMERA_DOWN, and health says so', async (t) => {
