@@ -15,6 +15,8 @@ import type { LabelledPair } from './calibration.js';
 export interface LivenessCalibration {
   /** Per still photo: the largest motion between its simulated hand-held frames. */
   readonly stillMotion: readonly number[];
+  /** Per still photo: the blink ratio its hand-held frames showed (1 = eyes never "closed"). */
+  readonly stillBlink: readonly number[];
   /** Per same-person pair: the motion between the two photos. */
   readonly samePersonMotion: readonly number[];
 }
@@ -34,6 +36,7 @@ export async function calibrateLiveness(dir: string, pairs: readonly LabelledPai
   };
   const files = [...new Set(pairs.map((p) => p.a))].slice(0, options.maxImages ?? 20);
   const stillMotion: number[] = [];
+  const stillBlink: number[] = [];
   for (const [n, file] of files.entries()) {
     const image = await decodeImage(readFileSync(join(dir, file)), 'FACE_TIMEOUT', LIVE_SIDE);
     const sets: Array<readonly Point[]> = [];
@@ -41,7 +44,11 @@ export async function calibrateLiveness(dir: string, pairs: readonly LabelledPai
       const l = await landmarksOf(frame);
       if (l) sets.push(l);
     }
-    if (sets.length >= 2) stillMotion.push(assessLiveness(sets, 0).motion);
+    if (sets.length >= 2) {
+      const result = assessLiveness(sets, 0);
+      stillMotion.push(result.motion);
+      stillBlink.push(result.blink);
+    }
     options.onProgress?.(`face liveness: ${n + 1}/${files.length} still photos`);
   }
   const samePersonMotion: number[] = [];
@@ -49,5 +56,5 @@ export async function calibrateLiveness(dir: string, pairs: readonly LabelledPai
     const a = await load(p.a), b = await load(p.b);
     if (a && b) samePersonMotion.push(landmarkMotion(a, b));
   }
-  return { stillMotion, samePersonMotion };
+  return { stillMotion, stillBlink, samePersonMotion };
 }

@@ -52,6 +52,7 @@ export default async function faceBench(): Promise<BenchReport[]> {
   const liveness: BenchFigure[] = [
     { name: 'still photo (simulated hand-held) motion median', value: q(still, 0.5), unit: 'IOD' },
     { name: 'still photo motion max', value: q(still, 1), unit: `IOD (${still.length} photos)` },
+    { name: 'still photo blink ratio min (lower = eyes seem to close)', value: round(Math.min(...live.stillBlink)), unit: `(${live.stillBlink.length} photos)` },
     { name: 'same person, two photos, motion p5', value: q(same, 0.05), unit: 'IOD' },
     { name: 'same person, two photos, motion median', value: q(same, 0.5), unit: `IOD (${same.length} pairs)` },
   ];

@@ -9,10 +9,10 @@ import { equalErrorRate, rocPoint, thresholdForFar, type ScoredPair } from '../.
 import { euclideanDistance, similarity } from '../../drivers/face/similarity.js';
 
 /** A made-up 68-point face with eyes, nose, mouth corners and chin where the iBUG layout has them. */
-function syntheticFace(open = 0): Point[] {
+function syntheticFace(open = 0, eyelid = 3): Point[] {
   const pts: Point[] = [];
   for (let i = 0; i < 68; i++) pts.push({ x: 100 + 40 * Math.cos(i * 0.7), y: 100 + 50 * Math.sin(i * 1.3) });
-  const eye = (cx: number, from: number) => { for (let k = 0; k < 6; k++) pts[from + k] = { x: cx + 8 * Math.cos((k * Math.PI) / 3), y: 90 + 3 * Math.sin((k * Math.PI) / 3) }; };
+  const eye = (cx: number, from: number) => { for (let k = 0; k < 6; k++) pts[from + k] = { x: cx + 8 * Math.cos((k * Math.PI) / 3), y: 90 + eyelid * Math.sin((k * Math.PI) / 3) }; };
   eye(80, 36); eye(120, 42);
   pts[0] = { x: 55, y: 95 }; pts[16] = { x: 145, y: 95 }; pts[30] = { x: 100, y: 115 };
   pts[27] = { x: 100, y: 92 }; pts[31] = { x: 93, y: 118 }; pts[35] = { x: 107, y: 118 };
@@ -78,6 +78,11 @@ t.test('liveness: a flat picture moved and tilted (affine) shows no motion; a mo
   const live = assessLiveness([face, moved, syntheticFace(12)], 0.02);
   t.equal(live.live, true);
   t.equal(assessLiveness([face, syntheticFace(12)], 0.02).live, false, 'two frames are too few to judge');
+  const blink = assessLiveness([face, face, syntheticFace(0, 0.5), face], 0.02);
+  t.equal(blink.motion < 0.02, true, 'a blink barely moves the steady landmarks');
+  t.ok(blink.blink < 0.3, `blink ratio ${blink.blink}`);
+  t.equal(blink.live, true, 'but the eyes closing shows a live face');
+  t.equal(assessLiveness([face, face, face], 0.02).blink, 1);
 });
 
 const policy: MatchPolicy = { threshold: 0.5, framesToDecide: 3, framesToReject: 5, liveness: 'movement', livenessMinMotion: 0.02, maxFrames: 100 };
@@ -113,7 +118,7 @@ t.test('match: a different face ends as a mismatch after framesToReject frames',
 t.test('match: nobody, or only two faces, is no-face; one stray alike frame does not pass', async (t) => {
   const nobody = new MatchSession(policy);
   nobody.add({ kind: 'no-face' });
-  t.same(nobody.finish(), { decision: 'no-face', score: null, frames: 1, liveness: { motion: 0, frames: 0, live: false } });
+  t.same(nobody.finish(), { decision: 'no-face', score: null, frames: 1, liveness: { motion: 0, blink: 1, frames: 0, live: false } });
   const two = new MatchSession(policy);
   t.same(two.add({ kind: 'many-faces', count: 2 }), { guidance: 'one-person-only' });
   t.equal(two.finish().decision, 'no-face');
