@@ -27,8 +27,9 @@ export interface LivenessResult {
 export const STEADY_LANDMARKS = [27, 30, 31, 35, 36, 39, 42, 45, 48, 54, 8] as const;
 
 /**
- * Eye opening ratio that counts as a blink. Simulated hand-held still pictures measured 0.89 at the lowest (landmark
- * jitter; bench "face: liveness margin"); closed eyes bring the ratio to about half.
+ * Eye opening ratio that counts as a blink. Simulated hand-held still pictures measured 0.89 at
+ * the lowest (landmark jitter; bench "face: liveness margin"). Closed eyes should bring it far
+ * lower; no real blink was measured here (no video of a person was available).
  */
 export const BLINK_RATIO = 0.65;
 
