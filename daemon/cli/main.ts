@@ -5,13 +5,20 @@ import { readFileSync } from 'node:fs';
 import { fromRoot } from '../paths.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerCardCommands } from './commands/card.js';
-import { registerFaceCommands } from './commands/face.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerCodesCommand } from './commands/codes.js';
+import { registerFaceCommands } from './commands/face.js';
 import { registerStartCommands } from './commands/start.js';
 import { registerLineCommands } from './commands/line.js';
 import { registerPanelCommands } from './commands/panel.js';
 
 const { version } = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string };
+
+// `oqsgw codes | head` closes the pipe early; that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 const program = new Command('oqsgw')
   .description('Eligibility gateway: My Number card + face match -> online eligibility check -> check-ins to the EHR over MQTT')
@@ -21,8 +28,9 @@ const program = new Command('oqsgw')
 registerStartCommands(program);
 registerConfigCommands(program);
 registerCardCommands(program);
-registerFaceCommands(program);
 registerDoctorCommand(program);
+registerCodesCommand(program);
+registerFaceCommands(program);
 registerLineCommands(program);
 registerPanelCommands(program);
 
