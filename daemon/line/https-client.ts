@@ -100,6 +100,7 @@ export class HttpsEligibilityClient implements EligibilityClient {
       method: req.method,
       ...(req.proof ? { proof: { challenge: req.proof.challenge, signature: req.proof.signature.toString('base64') } } : {}),
       consents: { ...req.consents },
+      ...(req.registerInsuranceUse ? { registerInsuranceUse: true } : {}),
     };
     // Not repeated after it may have reached the service: the front desk must not wait.
     return this.#inquiry(PATHS.card, body, false, signal);

@@ -48,6 +48,8 @@ export const CardInquiry = Type.Object({
   method: Type.Union([Type.Literal('face'), Type.Literal('pin'), Type.Literal('visual')]),
   proof: Type.Optional(Type.Object({ challenge: Type.String({ minLength: 16, maxLength: 128 }), signature: Base64 }, { additionalProperties: false })),
   consents: ConsentsWire,
+  /** The patient asked at the reader to register the card for insurance use (保険証利用登録). */
+  registerInsuranceUse: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
 
 export const BatchInquiry = Type.Object({

@@ -16,6 +16,8 @@ export interface ServiceState {
   readonly trust: JpkiTrust;
   readonly challenges: ChallengeStore;
   readonly now: () => Date;
+  /** Register ids whose cards were registered for insurance use at a reader since start. */
+  readonly registeredAtReader: Set<string>;
 }
 
 function header(via: 'card' | 'number', now: Date, error?: ServiceErrorCode): HeaderBody {
@@ -47,7 +49,12 @@ export function byCard(state: ServiceState, input: unknown): Reply {
     if (!state.challenges.use(input.proof.challenge, verdict.certificate.serialNumber, now.getTime())) return refuse('card', now, 'CHALLENGE_UNKNOWN');
     if (!checkProof(verdict.certificate, input.proof.challenge, Buffer.from(input.proof.signature, 'base64'))) return refuse('card', now, 'PROOF_INVALID');
   }
-  const entry = verdict.holder === undefined ? undefined : state.register.byId(verdict.holder);
+  let entry = verdict.holder === undefined ? undefined : state.register.byId(verdict.holder);
+  if (entry && !entry.cardRegistered) {
+    // 保険証利用登録 at the reader: from now on this card answers as registered.
+    if (input.registerInsuranceUse) state.registeredAtReader.add(entry.id);
+    if (state.registeredAtReader.has(entry.id)) entry = { ...entry, cardRegistered: true };
+  }
   const consents: Consents = input.consents;
   const result = entry ? answerFor(entry, 'card', consents, now) : notRegistered(now);
   const body: InquiryResponseBody = { header: header('card', now), result };

@@ -56,6 +56,7 @@ export class EligibilityService {
       trust: { ca, crl, holders },
       challenges: new ChallengeStore(options.challengeTtlMs ?? 24 * 3600 * 1000),
       now: options.clock ?? (() => new Date()),
+      registeredAtReader: new Set(),
     };
   }
 

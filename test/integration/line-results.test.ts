@@ -35,6 +35,9 @@ t.test('card checks', async (t) => {
 
   const ito = await card('ito-sakura');
   t.same([ito.status, ito.registered, ito.person], ['unconfirmed', false, null], 'card not registered for insurance use');
+  const registering = await client.checkByCard({ certificate: cardDer(dir, 'ito-sakura'), method: 'face', consents: allConsents, registerInsuranceUse: true });
+  t.same([registering.status, registering.registered], ['valid', true], '保険証利用登録 at the reader: answered as registered');
+  t.equal((await card('ito-sakura')).registered, true, 'and stays registered');
 
   await t.rejects(card('takahashi-ken'), { code: 'CERT_INVALID', message: /CERT_REVOKED/ }, 'revoked (CRL)');
   await t.rejects(card('kobayashi-jiro'), { code: 'CERT_INVALID', message: /CERT_EXPIRED/ }, 'expired certificate');
