@@ -1,7 +1,7 @@
 // The daemon as a child process against a real mosquitto: check-ins arrive on <base>/checkins
 // and match their schema, status and reader state are retained, and a broker outage in the
 // middle loses nothing (every committed check-in is delivered once the broker is back).
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import sqlite3 from 'sqlite3';
@@ -45,11 +45,12 @@ function committedEventIds(file: string): Promise<string[]> {
   });
 }
 
-t.test('a check-in arrives on a real broker, valid against its schema', async (t) => {
+/** mosquitto, an EHR subscriber and the daemon (demo patient every `interval` s), all torn down after the test. */
+async function scenario(t: Test, interval: number, clientId: string) {
   const broker = await startMosquitto();
-  const { dir, file } = writeConfig(baseConfig(broker.url, 'data', 0));
-  const { client, received } = await subscriber(broker.url, 'itest-ehr-1');
-  const daemon = startDaemon(['demo', '--config', file, '--interval', '0'], dir);
+  const { dir, file } = writeConfig(baseConfig(broker.url, 'data', interval));
+  const { client, received } = await subscriber(broker.url, clientId);
+  const daemon = startDaemon(['demo', '--config', file, '--interval', String(interval)], dir);
   t.teardown(async () => {
     await daemon.stop('SIGKILL');
     await client.endAsync(true);
@@ -57,6 +58,11 @@ t.test('a check-in arrives on a real broker, valid against its schema', async (t
     removeDir(broker.dir);
     removeDir(dir);
   });
+  return { broker, dir, client, received, daemon };
+}
+
+t.test('a check-in arrives on a real broker, valid against its schema', async (t) => {
+  const { broker, dir, client, received, daemon } = await scenario(t, 0, 'itest-ehr-1');
 
   const status = await waitFor('online status', () => received.find((m) => m.topic === 'oqs/itest/status' && m.body.state === 'online'), 30000).catch((e: Error) => {
     throw new Error(`${e.message}\n${daemon.output()}`);
@@ -89,17 +95,7 @@ t.test('a check-in arrives on a real broker, valid against its schema', async (t
 });
 
 t.test('the broker stopped and started mid-way: every committed check-in is delivered', async (t) => {
-  const broker = await startMosquitto();
-  const { dir, file } = writeConfig(baseConfig(broker.url, 'data', 1));
-  const { client, received } = await subscriber(broker.url, 'itest-ehr-2');
-  const daemon = startDaemon(['demo', '--config', file, '--interval', '1'], dir);
-  t.teardown(async () => {
-    await daemon.stop('SIGKILL');
-    await client.endAsync(true);
-    await broker.stop();
-    removeDir(broker.dir);
-    removeDir(dir);
-  });
+  const { broker, dir, client, received, daemon } = await scenario(t, 1, 'itest-ehr-2');
   const checkins = () => received.filter((m) => m.topic === 'oqs/itest/checkins');
   await waitFor('first check-in', () => checkins().length >= 1, 30000).catch((e: Error) => {
     throw new Error(`${e.message}\n${daemon.output()}`);
