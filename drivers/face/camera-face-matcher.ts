@@ -43,9 +43,10 @@ class CardFace implements FaceReference {
 
 /** Finds the one face of a card photo (or any portrait) and computes its descriptor. */
 export async function describePortrait(engine: FaceEngine, image: RgbImage, pad: (image: RgbImage) => Promise<RgbImage>): Promise<Float32Array | null> {
-  // SSD first: slower but steadier on the small, tight chip photo; then with a margin; then tiny.
+  // The tiny detector on the photo with a margin first: on card-like probes it gave the same
+  // accuracy as SSD at a third of the time (bench); SSD catches the photos it misses.
   const attempts: Array<[DetectorKind, () => Promise<RgbImage>]> = [
-    ['ssd', async () => image], ['ssd', () => pad(image)], ['tiny', () => pad(image)],
+    ['tiny', () => pad(image)], ['ssd', async () => image], ['ssd', () => pad(image)],
   ];
   for (const [detector, prepare] of attempts) {
     const input = await prepare();
