@@ -8,7 +8,7 @@ export const FaceConfigSchema = Type.Object(
     }),
     device: Type.String({ default: '/dev/video0', description: 'camera: the V4L2 device' }),
     threshold: Type.Number({
-      minimum: 0, maximum: 1, default: 0.47,
+      minimum: 0, maximum: 1, default: 0.48,
       description: 'Similarity (1 - descriptor distance) at or above which the live face matches the card photo; the default is the benchmark threshold at the lowest false-accept rate the labelled set shows (docs/face.md)',
     }),
     source: Type.Union([Type.Literal('v4l2'), Type.Literal('files')], {
