@@ -22,6 +22,7 @@ import { OutboxPublisher } from './mqtt/outbox-publisher.js';
 import { gatewayStatusPayload, readerStatePayload, type StatusWarning } from './mqtt/payloads.js';
 import { topicsFor, type Topics } from './mqtt/topics.js';
 import { Database } from './store/database.js';
+import { GatewayError } from './result-codes.js';
 import { Outbox } from './store/outbox.js';
 import type { GatewayFeature } from './feature.js';
 import { FEATURES } from './features.js';
@@ -98,7 +99,14 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         line: createEligibilityClient(config.line, logger.child({ driver: 'line' })),
       };
       for (const device of [devices.line, devices.face, devices.panel, devices.card]) {
-        await device.start();
+        try {
+          await device.start();
+        } catch (error) {
+          // A dead camera must not close the front desk: the PIN path still works, and /status,
+          // doctor and the retained status topic show the camera as down.
+          if (!(device === devices.face && error instanceof GatewayError && error.code === 'CAMERA_DOWN')) throw error;
+          logger.error({ err: error.message }, 'camera not available: face match is off, patients are offered the PIN');
+        }
         cleanups.push(() => device.stop());
       }
 

@@ -137,9 +137,10 @@ async function identify(
         last = new Ended({ code: 'IDENTITY_UNAVAILABLE' });
       }
     } catch (error) {
-      // A camera that fails is not the patient's fault: fall through to the next method.
-      if (error instanceof GatewayError && error.code === 'CAMERA_DOWN') {
-        last = new Ended({ code: 'CAMERA_DOWN' });
+      // A camera that fails, or no usable face in time (card photo or live), is not the end of
+      // the visit: fall through to the next method (the PIN pad).
+      if (error instanceof GatewayError && (error.code === 'CAMERA_DOWN' || error.code === 'FACE_TIMEOUT')) {
+        last = new Ended({ code: error.code });
         continue;
       }
       throw error;

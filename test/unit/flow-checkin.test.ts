@@ -208,3 +208,12 @@ t.test('line down: the request is handed back for a re-check, not published', as
   t.ok(outcomes[0]?.pendingRequest?.certificate, 'the request is kept for the re-check');
   t.notOk('pendingRequest' in committed[0]!, 'the event itself carries no request');
 });
+
+t.test('no usable face in the card photo: the PIN takes over; with face only it ends FACE_TIMEOUT', async (t) => {
+  const photo = Buffer.alloc(0); // SimFaceMatcher.enrol refuses an empty photo like a faceless one
+  const fallback = await run({ card: { photo }, panel: { pins: ['1234'] } });
+  t.equal(fallback.event.result.code, 'ELIGIBLE');
+  t.equal(fallback.event.method, 'pin');
+  const faceOnly = await run({ card: { photo }, flow: { identityMethods: ['face'] } });
+  t.equal(faceOnly.event.result.code, 'FACE_TIMEOUT');
+});
