@@ -14,7 +14,8 @@ import { GatewayError, codeOf, type ResultCode } from '../result-codes.js';
 import type { CheckinEvent, CheckinOutcome } from './checkin-event.js';
 import { step, type StepContext } from './steps.js';
 
-/** Reader states published on <base>/readers/<id>/state (no patient data). */
+/** Reader states published on <base>/readers/<id>/state (no patient data); 'error' is for the
+ * devices (reader gone, panel link down), set by the gateway, never by a patient's outcome. */
 export type ReaderState = 'idle' | 'card' | 'face' | 'pin' | 'consent' | 'querying' | 'done' | 'error';
 
 export interface FlowDeps {
@@ -94,7 +95,9 @@ export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<
 
   const event = await deps.commit(outcome, startedAt);
   deps.logger.info({ eventId: event.eventId, code: outcome.code, method: outcome.method, ms: event.durationMs }, 'check-in finished');
-  deps.setState(outcome.code === 'ELIGIBLE' ? 'done' : 'error');
+  // 'done' whatever the outcome: the result is on the check-in event. The reader state 'error'
+  // means the hardware (reader, panel) is in trouble, not that this patient's check failed.
+  deps.setState('done');
   await panel
     .show(outcome.code === 'ELIGIBLE' ? { kind: 'done' } : { kind: 'see-desk', code: outcome.code, ...(outcome.triesLeft !== undefined ? { triesLeft: outcome.triesLeft } : {}) })
     .catch((error: unknown) => deps.logger.warn({ err: String(error) }, 'panel did not show the result'));
