@@ -1,5 +1,7 @@
 // A small seeded generator (mulberry32 over an FNV-1a hash of the seed): the same seed gives the
 // same register on every machine, so tests can name generated people.
+import { mulberry32 } from '../../daemon/util/mulberry32.js';
+
 export interface Random {
   next(): number; // [0, 1)
   int(min: number, max: number): number; // inclusive
@@ -10,14 +12,7 @@ export interface Random {
 export function seededRandom(seed: string): Random {
   let h = 0x811c9dc5;
   for (let i = 0; i < seed.length; i += 1) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193);
-  let state = h >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(h >>> 0);
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
   return {
     next,

@@ -4,21 +4,13 @@
 // such frames. Deterministic: a seed picks the movements.
 import type { RgbImage } from './image.js';
 import { loadOpenCv, matToRgb, rgbToMat } from './opencv-image.js';
+import { mulberry32 } from '../../daemon/util/mulberry32.js';
 
 /** How far a hand-held picture moves between frames (fractions of the image, degrees). */
 export const HANDHELD = { rotateDeg: 8, scale: 0.08, shift: 0.04, tilt: 0.05, noise: 4 } as const;
 
 /** A small deterministic PRNG (mulberry32): the same seed gives the same frames on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 export async function handheldFrames(image: RgbImage, count: number, seed: number, motion: typeof HANDHELD = HANDHELD): Promise<RgbImage[]> {
   const cv = await loadOpenCv();

@@ -9,6 +9,7 @@ import { FaultInjector, type CardFault } from '../../drivers/card/virtual/faults
 import { loadProfile } from '../../drivers/card/virtual/profiles.js';
 import { VirtualCard, type VirtualCardSpec } from '../../drivers/card/virtual/virtual-card.js';
 import type { ApduCard } from '../../drivers/card/virtual/vpcd-host.js';
+import { mulberry32 } from '../../daemon/util/mulberry32.js';
 
 export const PKI_DIR = fromRoot('var', 'pki');
 
@@ -36,16 +37,7 @@ export function virtualCard(id = 'yamada-taro', options: { protocol?: 't0' | 't1
 }
 
 /** Seeded PRNG (mulberry32) so a failing fuzz or fault case can be replayed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = mulberry32;
 
 export interface TestSession {
   readonly session: ChannelCardSession;

@@ -5,22 +5,14 @@ import { randomBytes } from 'node:crypto';
 import {
   crc16, encodeFrame, FRAME_START, FRAME_TYPES, FrameDecoder, MAX_PAYLOAD, type DecodeEvent, type Frame, type FrameType,
 } from '../../drivers/panel/protocol/frame.js';
+import { mulberry32 } from '../../daemon/util/mulberry32.js';
 
 const frames = (events: DecodeEvent[]): Frame[] => events.flatMap((e) => (e.kind === 'frame' ? [e.frame] : []));
 const faults = (events: DecodeEvent[]): string[] => events.flatMap((e) => (e.kind === 'fault' ? [e.fault] : []));
 const TYPES = Object.values(FRAME_TYPES) as FrameType[];
 
 // A deterministic PRNG so a failing fuzz case can be replayed from its seed.
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = s;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 t.test('CRC-16/CCITT-FALSE check value', async (t) => {
   t.equal(crc16(Buffer.from('123456789')), 0x29b1);
