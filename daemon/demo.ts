@@ -37,7 +37,7 @@ export function startDemo(gateway: Gateway, intervalSeconds: number, onCheckin: 
     return true;
   };
 
-  gateway.on('checkin', (event) => {
+  gateway.bus.on('checkin', (event) => {
     onCheckin(event);
     // The patient reads the screen, then takes the card back.
     const timer = setTimeout(() => {

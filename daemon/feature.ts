@@ -1,12 +1,68 @@
 // A feature is a part of the product that hangs off the running gateway (status endpoint, EHR
-// requests, re-checks ...) without the core knowing it: add a file and one line to
-// daemon/features.ts. Started after the gateway is wired, stopped before it stops, in reverse.
-import type { Gateway } from './gateway.js';
+// requests, re-checks, systemd) without the core knowing it: add a file and one line to
+// daemon/features.ts. It sees a narrow context — config, logger, store, MQTT, devices, what the
+// gateway knows now, and a typed event bus — never the gateway itself, so no feature can reach
+// into the wiring and no import loop can form. Started after the gateway is wired, stopped before
+// it stops, in reverse.
+import type { EventEmitter } from 'node:events';
+import type { MqttClient } from 'mqtt';
+import type { GatewayConfig } from '../config/schema.js';
+import type { Logger } from '../vocabulary/log.js';
+import type { Devices } from './devices.js';
+import type { CheckinEvent } from './flow/checkin-event.js';
+import type { ReaderState } from './flow/checkin-flow.js';
+import type { CardCheckRequest } from '../drivers/line/eligibility.js';
+import type { StatusWarning } from './mqtt/payloads.js';
+import type { Topics } from './mqtt/topics.js';
+import type { Database } from './store/database.js';
+import type { Outbox } from './store/outbox.js';
+
+export interface GatewayEvents {
+  /** A check-in was committed (before it is published). */
+  checkin: [CheckinEvent];
+  /** A check-in ended LINE_DOWN / LINE_TIMEOUT: its request, to re-run when the line is back. */
+  recheck: [{ readonly eventId: string; readonly request: CardCheckRequest }];
+  /** The reader moved to another state (the same states the retained state topic carries). */
+  'reader-state': [{ readonly state: ReaderState; readonly at: number }];
+  /** A feature replaces the early warnings (certificate, disk, clock); the gateway republishes its status. */
+  warnings: [readonly StatusWarning[]];
+}
+
+export type GatewayBus = EventEmitter<GatewayEvents>;
+
+/** Adds to a check-in before it is committed (e.g. the EHR's patient id, daemon/ehr/). */
+export type CheckinEnricher = (event: CheckinEvent) => Promise<CheckinEvent>;
+
+/** What the gateway knows right now; read-only, kept current by the gateway. */
+export interface GatewayState {
+  readonly readerState: ReaderState;
+  readonly lastCheckinAt: number | null;
+  readonly warnings: readonly StatusWarning[];
+}
+
+export interface FeatureContext {
+  readonly config: GatewayConfig;
+  readonly logger: Logger;
+  readonly version: string;
+  readonly startedAt: number;
+  readonly devices: Devices;
+  readonly db: Database;
+  readonly outbox: Outbox;
+  readonly mqtt: MqttClient;
+  readonly topics: Topics;
+  /** host:port of the broker in use (never credentials), and whether it is the embedded one. */
+  readonly broker: { readonly embedded: boolean; readonly host: string | null };
+  readonly state: GatewayState;
+  readonly bus: GatewayBus;
+  /** Called in order on every check-in before commit; returns the remover. */
+  addCheckinEnricher(enricher: CheckinEnricher): () => void;
+}
 
 export interface GatewayFeature {
   readonly name: string;
-  start(gateway: Gateway): Promise<void>;
+  start(ctx: FeatureContext): Promise<void>;
   stop(): Promise<void>;
 }
 
-export type FeatureFactory = (gateway: Gateway) => GatewayFeature | null;
+/** Returns null when the feature is switched off in config. */
+export type FeatureFactory = (ctx: FeatureContext) => GatewayFeature | null;

@@ -1,52 +1,32 @@
 // The wiring, in one readable place: config -> drivers -> check-in flow -> outbox -> MQTT.
-// Features hang off the Gateway's parts; the flow itself lives in flow/checkin-flow.ts.
+// Features get a narrow context (feature.ts) built here; the flow itself lives in flow/checkin-flow.ts.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import type { GatewayConfig } from '../config/schema.js';
 import { createCardReader } from '../drivers/card/index.js';
-import type { CardReader, CardSession } from '../drivers/card/card-reader.js';
+import type { CardSession } from '../drivers/card/card-reader.js';
 import { createFaceMatcher } from '../drivers/face/index.js';
-import type { FaceMatcher } from '../drivers/face/face-matcher.js';
 import { createReaderPanel } from '../drivers/panel/index.js';
-import type { ReaderPanel } from '../drivers/panel/reader-panel.js';
+import { createEligibilityClient } from '../drivers/line/index.js';
+import type { Logger } from '../vocabulary/log.js';
+import { GatewayError } from '../vocabulary/result-codes.js';
+import type { Devices } from './devices.js';
+import type { CheckinEnricher, FeatureContext, FeatureFactory, GatewayEvents, GatewayFeature, GatewayState } from './feature.js';
 import { buildCheckinEvent, type CheckinEvent, type CheckinOutcome } from './flow/checkin-event.js';
 import { runCheckin, type ReaderState } from './flow/checkin-flow.js';
-import type { CardCheckRequest, EligibilityClient } from './line/eligibility.js';
-import { createEligibilityClient } from './line/index.js';
-import type { Logger } from './log.js';
 import { checkBrokerUrl, connectBroker, publishAsync } from './mqtt/connection.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
 import { OutboxPublisher } from './mqtt/outbox-publisher.js';
 import { gatewayStatusPayload, readerStatePayload, type StatusWarning } from './mqtt/payloads.js';
 import { topicsFor, type Topics } from './mqtt/topics.js';
 import { Database } from './store/database.js';
-import { GatewayError } from './result-codes.js';
 import { Outbox } from './store/outbox.js';
-import type { GatewayFeature } from './feature.js';
-import { FEATURES } from './features.js';
-
-export type Devices = {
-  readonly card: CardReader;
-  readonly face: FaceMatcher;
-  readonly panel: ReaderPanel;
-  readonly line: EligibilityClient;
-};
 
 const PURGE_EVERY_MS = 15 * 60 * 1000;
 
-/** Adds to a check-in before it is committed (e.g. the EHR's patient id, daemon/ehr/). */
-export type CheckinEnricher = (event: CheckinEvent) => Promise<CheckinEvent>;
-
-export interface GatewayEvents {
-  /** A check-in was committed (before it is published). */
-  checkin: [CheckinEvent];
-  /** A check-in ended LINE_DOWN / LINE_TIMEOUT: its request, to re-run when the line is back. */
-  recheck: [{ readonly eventId: string; readonly request: CardCheckRequest }];
-}
-
-export class Gateway extends EventEmitter<GatewayEvents> {
+export class Gateway {
   readonly topics: Topics;
   readonly startedAt = Date.now();
   #shutdown = new AbortController();
@@ -56,6 +36,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   #purgeTimer: NodeJS.Timeout | null = null;
   #features: GatewayFeature[] = [];
   #warnings: readonly StatusWarning[] = [];
+  /** The event bus features listen on; the gateway is its only emitter apart from 'warnings'. */
+  readonly bus = new EventEmitter<GatewayEvents>();
   #enrichers: CheckinEnricher[] = [];
 
   private constructor(
@@ -69,12 +51,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     readonly publisher: OutboxPublisher,
     readonly broker: EmbeddedBroker | null,
   ) {
-    super();
     this.topics = topicsFor(config.mqtt.baseTopic, config.gatewayId);
   }
 
   /** Starts everything or nothing: a part that fails to start stops the ones already running. */
-  static async start(config: GatewayConfig, logger: Logger, version: string): Promise<Gateway> {
+  static async start(config: GatewayConfig, logger: Logger, version: string, features: readonly FeatureFactory[]): Promise<Gateway> {
     const cleanups: (() => Promise<void>)[] = [];
     try {
       const db = await Database.open(join(config.dataDir, 'gateway.sqlite'));
@@ -124,10 +105,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       const gateway = new Gateway(config, logger, version, devices, db, outbox, mqtt, publisher, broker);
       cleanups.push(() => gateway.stop());
       gateway.#wire();
-      for (const factory of FEATURES) {
-        const feature = factory(gateway);
+      const context = gateway.#context();
+      for (const factory of features) {
+        const feature = factory(context);
         if (!feature) continue;
-        await feature.start(gateway);
+        await feature.start(context);
         gateway.#features.push(feature);
       }
       return gateway;
@@ -135,6 +117,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
       throw error;
     }
+  }
+
+  /** The running features, in start order (tests and the CLI look a feature up by name). */
+  get features(): readonly GatewayFeature[] {
+    return this.#features;
   }
 
   get readerState(): ReaderState {
@@ -150,13 +137,38 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     return this.#warnings;
   }
 
-  /** For the ops feature: replaces the warnings and republishes the retained status. */
-  setWarnings(warnings: readonly StatusWarning[]): void {
-    this.#warnings = warnings;
-    void this.#publishStatus();
+  /** What a feature may see of the gateway (feature.ts). */
+  #context(): FeatureContext {
+    const gateway = this;
+    const state: GatewayState = {
+      get readerState() { return gateway.#readerState; },
+      get lastCheckinAt() { return gateway.#lastCheckinAt; },
+      get warnings() { return gateway.#warnings; },
+    };
+    return {
+      config: this.config, logger: this.logger, version: this.version, startedAt: this.startedAt,
+      devices: this.devices, db: this.db, outbox: this.outbox, mqtt: this.mqtt, topics: this.topics,
+      broker: { embedded: this.broker !== null, host: this.#brokerHost() },
+      state, bus: this.bus,
+      addCheckinEnricher: (enricher) => this.addCheckinEnricher(enricher),
+    };
+  }
+
+  /** host:port only: a URL may carry credentials (mqtt://user:pass@host). */
+  #brokerHost(): string | null {
+    if (this.broker) return `127.0.0.1:${this.broker.port}`;
+    try {
+      return new URL(this.config.mqtt.url).host;
+    } catch {
+      return null;
+    }
   }
 
   #wire(): void {
+    this.bus.on('warnings', (warnings) => {
+      this.#warnings = warnings;
+      void this.#publishStatus();
+    });
     const { card, panel } = this.devices;
     this.mqtt.on('connect', () => {
       void this.#publishStatus();
@@ -239,8 +251,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     }
     await this.outbox.commit(event.eventId, this.topics.checkins, event);
     this.#lastCheckinAt = Date.now();
-    this.emit('checkin', event);
-    if (outcome.pendingRequest) this.emit('recheck', { eventId: event.eventId, request: outcome.pendingRequest });
+    this.bus.emit('checkin', event);
+    if (outcome.pendingRequest) this.bus.emit('recheck', { eventId: event.eventId, request: outcome.pendingRequest });
     return event;
   }
 
@@ -253,6 +265,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   #setState(state: ReaderState): void {
     if (state === this.#readerState) return;
     this.#readerState = state;
+    this.bus.emit('reader-state', { state, at: Date.now() });
     void this.#publishReaderState();
   }
 

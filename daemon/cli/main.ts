@@ -2,7 +2,7 @@
 // here; add a feature's command by adding a file and one line below.
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { fromRoot } from '../paths.js';
+import { fromRoot } from '../../vocabulary/paths.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerCardCommands } from './commands/card.js';
 import { registerDoctorCommand } from './commands/doctor.js';

@@ -1,6 +1,6 @@
 // Payloads the gateway sends back to the EHR (schemas/inquiry-response.v1 and friends).
-import type { EligibilityResult } from '../line/eligibility.js';
-import type { ResultCode } from '../result-codes.js';
+import type { EligibilityResult } from '../../drivers/line/eligibility.js';
+import type { ResultCode } from '../../vocabulary/result-codes.js';
 
 export type InquiryStatus = 'answered' | 'queued' | 'rechecked' | 'expired';
 

@@ -3,10 +3,10 @@
 // outbox as it comes (eventId <batchId>/<index>), then a summary (<batchId>/summary). The batch is
 // stored first, so a restart resumes it; items already committed are not asked again.
 import { randomUUID } from 'node:crypto';
-import type { BatchItemResult, EligibilityClient, InsuranceNumber, NumberCheckRequest } from '../line/eligibility.js';
-import { toPending } from '../line/pending.js';
-import type { Logger } from '../log.js';
-import { codeOf, type ResultCode } from '../result-codes.js';
+import type { BatchItemResult, EligibilityClient, InsuranceNumber, NumberCheckRequest } from '../../drivers/line/eligibility.js';
+import { toPending } from '../../drivers/line/pending.js';
+import type { Logger } from '../../vocabulary/log.js';
+import { codeOf, type ResultCode } from '../../vocabulary/result-codes.js';
 import type { Database } from '../store/database.js';
 import type { Outbox } from '../store/outbox.js';
 import { codeOfResult, isRecheckable } from './answers.js';
@@ -14,7 +14,7 @@ import { numberRequestOf } from './insurance-input.js';
 import type { RecheckQueue } from './rechecks.js';
 import type { IncomingRequest } from './request.js';
 import type { Responder } from './responder.js';
-import { validatePayload, type FieldError } from './schemas.js';
+import { validatePayload, type FieldError } from '../mqtt/schemas.js';
 
 export interface BatchDeps {
   readonly db: Database;
@@ -62,7 +62,7 @@ export class BatchRunner {
     if (errors) return responder.error(request, 'INVALID_REQUEST', 'the batch does not match schemas/batch-request.v1.schema.json', errors);
     const body = request.body as { patients: Record<string, unknown>[] };
     if (body.patients.length > this.deps.maxPatients) {
-      return responder.error(request, 'BATCH_TOO_LARGE', `at most ${this.deps.maxPatients} patients per batch (mqtt.ehr.maxBatchPatients); split it`,
+      return responder.error(request, 'BATCH_TOO_LARGE', `at most ${this.deps.maxPatients} patients per batch (ehr.maxBatchPatients); split it`,
         [{ field: '/patients', message: `has ${body.patients.length} entries; at most ${this.deps.maxPatients}` }]);
     }
     if (!request.reply) {

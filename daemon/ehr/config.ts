@@ -1,5 +1,5 @@
 // The EHR side of the MQTT contract (docs/mqtt.md): requests the EHR sends to the gateway and the
-// re-check queue behind them. Composed into the mqtt section as `mqtt.ehr`.
+// re-check queue behind them. The top-level `ehr` section of the config.
 import { Type, type Static } from '@sinclair/typebox';
 
 export const EhrConfigSchema = Type.Object(

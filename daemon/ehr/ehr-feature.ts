@@ -2,10 +2,9 @@
 // routes each request to its handler, puts the linked patient id on check-ins before they are
 // committed, re-checks inquiries the line could not answer, and purges its stored patient data.
 import type { IPublishPacket } from 'mqtt';
-import type { GatewayFeature } from '../feature.js';
-import type { Gateway } from '../gateway.js';
-import type { CardCheckRequest, InsuranceNumber } from '../line/eligibility.js';
-import { toPending } from '../line/pending.js';
+import type { FeatureContext, GatewayFeature } from '../feature.js';
+import type { CardCheckRequest, InsuranceNumber } from '../../drivers/line/eligibility.js';
+import { toPending } from '../../drivers/line/pending.js';
 import { BatchRunner } from './batches.js';
 import { handleInquiry } from './inquiries.js';
 import { Limiter } from './limiter.js';
@@ -19,11 +18,9 @@ import { ehrTopicsFor } from './topics.js';
 const PURGE_EVERY_MS = 15 * 60 * 1000;
 /** EHR inquiries sent to the line at once; the rest wait their turn (limiter.ts). */
 const INQUIRIES_AT_ONCE = 4;
-const running = new WeakMap<Gateway, EhrFeature>();
-
-/** The EHR feature running on a gateway, if any (tests, benchmarks, CLI). */
-export function ehrFeatureOf(gateway: Gateway): EhrFeature | null {
-  return running.get(gateway) ?? null;
+/** The EHR feature among a gateway's running features, if any (tests, benchmarks, CLI). */
+export function ehrFeatureOf(running: { readonly features: readonly GatewayFeature[] }): EhrFeature | null {
+  return (running.features.find((f) => f.name === 'ehr') as EhrFeature | undefined) ?? null;
 }
 
 export interface EhrFeature extends GatewayFeature {
@@ -37,22 +34,22 @@ export interface EhrFeature extends GatewayFeature {
   purge(): Promise<void>;
 }
 
-export function createEhrFeature(gateway: Gateway): EhrFeature | null {
-  const config = gateway.config.mqtt.ehr;
+export function createEhrFeature(ctx: FeatureContext): EhrFeature | null {
+  const config = ctx.config.ehr;
   if (!config.requests) return null;
-  const logger = gateway.logger.child({ component: 'ehr' });
-  const topics = ehrTopicsFor(gateway.topics);
-  const links = new PatientLinks(gateway.db);
+  const logger = ctx.logger.child({ component: 'ehr' });
+  const topics = ehrTopicsFor(ctx.topics);
+  const links = new PatientLinks(ctx.db);
   const patientIdOf = (insurance: InsuranceNumber) => links.patientIdOf(insurance);
-  const responder = new Responder(gateway.mqtt, gateway.config.gatewayId, topics.errors, logger);
+  const responder = new Responder(ctx.mqtt, ctx.config.gatewayId, topics.errors, logger);
   const rechecks = new RecheckQueue({
-    db: gateway.db, outbox: gateway.outbox, line: gateway.devices.line, topic: topics.rechecks, gatewayId: gateway.config.gatewayId,
+    db: ctx.db, outbox: ctx.outbox, line: ctx.devices.line, topic: topics.rechecks, gatewayId: ctx.config.gatewayId,
     intervalMs: config.recheckIntervalSeconds * 1000, maxAgeMs: config.recheckMaxAgeHours * 3600 * 1000, patientIdOf, logger,
     onCheckinAnswered: async (eventId, insurance) => links.remember(eventId, await links.keyFor(insurance)),
   });
   const batches = new BatchRunner({
-    db: gateway.db, outbox: gateway.outbox, line: gateway.devices.line, responder, rechecks, gatewayId: gateway.config.gatewayId,
-    maxPatients: config.maxBatchPatients, chunk: gateway.config.line.batchChunk, patientIdOf, logger,
+    db: ctx.db, outbox: ctx.outbox, line: ctx.devices.line, responder, rechecks, gatewayId: ctx.config.gatewayId,
+    maxPatients: config.maxBatchPatients, chunk: ctx.config.line.batchChunk, patientIdOf, logger,
   });
   const stopping = new AbortController();
   const routes = new Map<string, RequestKind>([[topics.inquiries, 'inquiry'], [topics.batches, 'batch'], [topics.patientsLink, 'patient-link']]);
@@ -70,11 +67,11 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
   const serve = (request: IncomingRequest): Promise<void> => {
     switch (request.kind) {
       case 'inquiry':
-        return inquiries.run(() => handleInquiry(request, { line: gateway.devices.line, responder, rechecks, gatewayId: gateway.config.gatewayId, patientIdOf, signal: stopping.signal }));
+        return inquiries.run(() => handleInquiry(request, { line: ctx.devices.line, responder, rechecks, gatewayId: ctx.config.gatewayId, patientIdOf, signal: stopping.signal }));
       case 'batch':
         return batches.handle(request);
       case 'patient-link':
-        return handlePatientLink(request, links, responder, gateway.config.gatewayId);
+        return handlePatientLink(request, links, responder, ctx.config.gatewayId);
     }
   };
 
@@ -104,17 +101,17 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
     subscribed = false;
     // MQTT 5: retain handling 2, so a request someone published retained is not served again at
     // every reconnect (3.1.1 brokers flag such copies retained; onMessage refuses those).
-    const v5 = gateway.mqtt.options.protocolVersion === 5;
-    gateway.mqtt.subscribe([...routes.keys()], { qos: 1, ...(v5 ? { rh: 2 } : {}) }, (error) => {
+    const v5 = ctx.mqtt.options.protocolVersion === 5;
+    ctx.mqtt.subscribe([...routes.keys()], { qos: 1, ...(v5 ? { rh: 2 } : {}) }, (error) => {
       if (error) logger.error({ err: error.message }, 'could not subscribe to the EHR request topics');
       else subscribed = true;
     });
   };
 
   const purge = async () => {
-    const retentionMs = gateway.config.retentionHours * 3600 * 1000;
+    const retentionMs = ctx.config.retentionHours * 3600 * 1000;
     const keys = await links.purge(retentionMs);
-    const done = await gateway.db.run('DELETE FROM ehr_batches WHERE finished_at IS NOT NULL AND finished_at < ?', [Date.now() - retentionMs]);
+    const done = await ctx.db.run('DELETE FROM ehr_batches WHERE finished_at IS NOT NULL AND finished_at < ?', [Date.now() - retentionMs]);
     if (keys + done.changes > 0) logger.info({ linkKeys: keys, batches: done.changes }, 'purged EHR records past retention');
   };
 
@@ -127,8 +124,7 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
     get subscribed() { return subscribed; },
     purge,
     async start() {
-      running.set(gateway, feature);
-      removeEnricher = gateway.addCheckinEnricher(async (event) => {
+      removeEnricher = ctx.addCheckinEnricher(async (event) => {
         const insurance = event.eligibility?.person?.insurance;
         if (!insurance) return event;
         const key = await links.keyFor(insurance);
@@ -136,10 +132,10 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
         const patientId = await links.patientIdFor(key);
         return patientId ? { ...event, patientId } : event;
       });
-      gateway.on('recheck', onRecheck);
-      gateway.mqtt.on('message', onMessage);
-      gateway.mqtt.on('connect', subscribe);
-      if (gateway.mqtt.connected) subscribe();
+      ctx.bus.on('recheck', onRecheck);
+      ctx.mqtt.on('message', onMessage);
+      ctx.mqtt.on('connect', subscribe);
+      if (ctx.mqtt.connected) subscribe();
       rechecks.start();
       const resumed = await batches.resume();
       if (resumed > 0) logger.info({ batches: resumed }, 'resuming unfinished batches');
@@ -151,13 +147,12 @@ export function createEhrFeature(gateway: Gateway): EhrFeature | null {
       stopping.abort();
       removeEnricher?.();
       if (purgeTimer) clearInterval(purgeTimer);
-      gateway.off('recheck', onRecheck);
-      gateway.mqtt.off('message', onMessage);
-      gateway.mqtt.off('connect', subscribe);
+      ctx.bus.off('recheck', onRecheck);
+      ctx.mqtt.off('message', onMessage);
+      ctx.mqtt.off('connect', subscribe);
       await Promise.allSettled([...inFlight]);
       await batches.stop();
       await rechecks.stop();
-      running.delete(gateway);
     },
   };
   return feature;

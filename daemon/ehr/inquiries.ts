@@ -2,14 +2,14 @@
 // a line that is down answers LINE_DOWN (status 'queued') at once and the inquiry is re-checked
 // later (rechecks.ts).
 import { randomUUID } from 'node:crypto';
-import type { EligibilityClient, InsuranceNumber, NumberCheckRequest } from '../line/eligibility.js';
-import { toPending } from '../line/pending.js';
-import { codeOf } from '../result-codes.js';
+import type { EligibilityClient, InsuranceNumber, NumberCheckRequest } from '../../drivers/line/eligibility.js';
+import { toPending } from '../../drivers/line/pending.js';
+import { codeOf } from '../../vocabulary/result-codes.js';
 import { codeOfResult, inquiryResponse, isRecheckable } from './answers.js';
 import type { RecheckQueue } from './rechecks.js';
 import type { IncomingRequest } from './request.js';
 import type { Responder } from './responder.js';
-import { validatePayload } from './schemas.js';
+import { validatePayload } from '../mqtt/schemas.js';
 import { numberRequestOf } from './insurance-input.js';
 
 export interface InquiryDeps {

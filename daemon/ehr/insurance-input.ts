@@ -1,7 +1,7 @@
 // The insurance number fields of a request, after the schema: the checks a JSON Schema cannot make
 // (the insurer number's check digit, a real calendar date), each naming its field.
-import type { NumberCheckRequest } from '../line/eligibility.js';
-import type { FieldError } from './schemas.js';
+import type { NumberCheckRequest } from '../../drivers/line/eligibility.js';
+import type { FieldError } from '../mqtt/schemas.js';
 
 /** 保険者番号 check digit: weights 2,1,2,1,2,1,2 over the first 7, digit sums, (10 - sum % 10) % 10. */
 export function insurerCheckDigitOk(insurerNumber: string): boolean {

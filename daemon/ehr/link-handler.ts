@@ -2,7 +2,7 @@
 import type { PatientLinks } from './patient-links.js';
 import type { IncomingRequest } from './request.js';
 import type { Responder } from './responder.js';
-import { validatePayload } from './schemas.js';
+import { validatePayload } from '../mqtt/schemas.js';
 
 export async function handlePatientLink(request: IncomingRequest, links: PatientLinks, responder: Responder, gatewayId: string): Promise<void> {
   if (request.unreadable) return responder.error(request, 'INVALID_REQUEST', 'the payload is not JSON', [{ field: '', message: 'must be a JSON object' }]);

@@ -1,10 +1,10 @@
-// Returning patients (seed §4 case B): the EHR links a check-in to its own patient id, and later
+// Returning patients (docs/mqtt.md, patient links): the EHR links a check-in to its own patient id, and later
 // check-ins of the same insured person carry that id. The key is an HMAC-SHA256 of the insurance
 // identity (保険者番号・記号・番号・枝番) under a secret made on first use and kept in this
 // gateway's database — never the Individual Number, which the gateway never has. Without the
 // secret the stored keys cannot be matched against a list of insurance numbers.
 import { createHmac, randomBytes } from 'node:crypto';
-import type { InsuranceNumber } from '../line/eligibility.js';
+import type { InsuranceNumber } from '../../drivers/line/eligibility.js';
 import type { Database } from '../store/database.js';
 
 const SECRET_NAME = 'patient-link';

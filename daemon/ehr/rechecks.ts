@@ -1,12 +1,12 @@
 // Inquiries that met a line that was down: stored (they hold patient data, so only until answered
-// or expired), tried again every mqtt.ehr.recheckIntervalSeconds with daemon/line/pending.ts, and
+// or expired), tried again every ehr.recheckIntervalSeconds with drivers/line/pending.ts, and
 // the answer committed to the outbox on <base>/inquiries/rechecks — the original requester may be
 // long gone, so the answer goes to a topic the EHR keeps a persistent subscription on.
 import { randomUUID } from 'node:crypto';
-import type { EligibilityClient, EligibilityResult, InsuranceNumber } from '../line/eligibility.js';
-import { recheck, type PendingInquiry } from '../line/pending.js';
-import type { Logger } from '../log.js';
-import { codeOf } from '../result-codes.js';
+import type { EligibilityClient, EligibilityResult, InsuranceNumber } from '../../drivers/line/eligibility.js';
+import { recheck, type PendingInquiry } from '../../drivers/line/pending.js';
+import type { Logger } from '../../vocabulary/log.js';
+import { codeOf } from '../../vocabulary/result-codes.js';
 import type { Database } from '../store/database.js';
 import type { Outbox } from '../store/outbox.js';
 import { codeOfResult, inquiryResponse, isRecheckable, type RequestEcho } from './answers.js';

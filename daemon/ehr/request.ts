@@ -2,7 +2,7 @@
 // Topic and Correlation Data as properties; MQTT 3.1.1 clients (the demo's broker) put replyTo and
 // correlationId in the payload. Properties win when both are there.
 import type { IPublishPacket } from 'mqtt';
-import type { FieldError } from './schemas.js';
+import type { FieldError } from '../mqtt/schemas.js';
 
 export type RequestKind = 'inquiry' | 'batch' | 'patient-link';
 

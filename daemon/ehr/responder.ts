@@ -3,10 +3,10 @@
 // again if nothing comes (every request is safe to repeat), so storing patient data for them would
 // buy nothing. What arrives later (batch items, summaries, re-checks) goes through the outbox.
 import type { MqttClient } from 'mqtt';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../vocabulary/log.js';
 import { publishAsync } from '../mqtt/connection.js';
 import type { IncomingRequest, ReplyAddress, RequestKind } from './request.js';
-import type { FieldError } from './schemas.js';
+import type { FieldError } from '../mqtt/schemas.js';
 
 export const REQUEST_ERROR_CODES = ['INVALID_REQUEST', 'UNKNOWN_EVENT', 'NOT_LINKABLE', 'BATCH_TOO_LARGE', 'SHUTTING_DOWN', 'INTERNAL_ERROR'] as const;
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];

@@ -1,9 +1,9 @@
 // The check-in event: what the EHR receives on <base>/checkins (schemas/checkin.v1.schema.json).
 // Patient data appears only when the patient was identified and the service answered.
-import type { Consents } from '../domain/consent.js';
-import type { ReferenceMethod } from '../domain/identity.js';
-import type { CardCheckRequest, EligibilityResult } from '../line/eligibility.js';
-import { RESULT_CODES, type ResultCode } from '../result-codes.js';
+import type { Consents } from '../../vocabulary/consent.js';
+import type { ReferenceMethod } from '../../vocabulary/identity.js';
+import type { CardCheckRequest, EligibilityResult } from '../../drivers/line/eligibility.js';
+import { RESULT_CODES, type ResultCode } from '../../vocabulary/result-codes.js';
 import type { FaceDecision } from '../../drivers/face/face-matcher.js';
 
 export const CHECKIN_SCHEMA = 'oqs.checkin.v1';

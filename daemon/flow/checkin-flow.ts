@@ -1,16 +1,16 @@
-// One check-in, card placed to result committed, in the order of DESIGN.md:
+// One check-in, card placed to result committed, in the order the README's "One check-in" section gives:
 // certificate -> identity (face, PIN, visual) -> consent -> eligibility -> committed -> shown.
 // Every step ends in a result code; nothing here outlives the card (no patient data is kept).
 import { createHash } from 'node:crypto';
 import type { CardSession } from '../../drivers/card/card-reader.js';
 import type { FaceMatcher } from '../../drivers/face/face-matcher.js';
 import type { ReaderPanel } from '../../drivers/panel/reader-panel.js';
-import type { FlowConfig } from '../../config/schema.js';
-import type { Consents } from '../domain/consent.js';
-import type { IdentityMethod } from '../domain/identity.js';
-import type { CardCheckRequest, EligibilityClient, EligibilityResult } from '../line/eligibility.js';
-import type { Logger } from '../log.js';
-import { GatewayError, codeOf, type ResultCode } from '../result-codes.js';
+import type { FlowConfig } from './config.js';
+import type { Consents } from '../../vocabulary/consent.js';
+import type { IdentityMethod } from '../../vocabulary/identity.js';
+import type { CardCheckRequest, EligibilityClient, EligibilityResult } from '../../drivers/line/eligibility.js';
+import type { Logger } from '../../vocabulary/log.js';
+import { GatewayError, codeOf, type ResultCode } from '../../vocabulary/result-codes.js';
 import type { CheckinEvent, CheckinOutcome } from './checkin-event.js';
 import { step, type StepContext } from './steps.js';
 

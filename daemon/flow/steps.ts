@@ -1,6 +1,6 @@
 // Every step of a check-in runs under three stop signals: its own timeout, the card leaving the
 // reader, and the daemon shutting down. Whatever the driver does, the step ends with a code.
-import { GatewayError, type ResultCode } from '../result-codes.js';
+import { GatewayError, type ResultCode } from '../../vocabulary/result-codes.js';
 
 export interface StepContext {
   readonly cardRemoved: AbortSignal;

@@ -1,6 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { EhrConfigSchema } from '../ehr/config.js';
-import { PathOption } from '../../config/path-option.js';
+import { PathOption } from '../../vocabulary/path-option.js';
 
 export const MqttConfigSchema = Type.Object(
   {
@@ -19,7 +18,6 @@ export const MqttConfigSchema = Type.Object(
       default: false,
       description: 'Allow patient data over plain mqtt:// to a broker that is not on loopback. Leave false unless the network is otherwise protected',
     }),
-    ehr: EhrConfigSchema,
   },
   { additionalProperties: false, default: {} },
 );

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../vocabulary/log.js';
 import type { MqttConfig } from './config.js';
 
 export class BrokerConfigError extends Error {}

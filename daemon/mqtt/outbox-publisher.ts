@@ -2,7 +2,7 @@
 // is marked delivered only on the broker's PUBACK. After a reconnect or a restart, whatever is
 // not marked is sent again (at least once; consumers dedupe by event id).
 import type { MqttClient } from 'mqtt';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../vocabulary/log.js';
 import type { Outbox } from '../store/outbox.js';
 import { publishAsync } from './connection.js';
 

@@ -1,33 +1,88 @@
-// The JSON Schemas of the MQTT contract (schemas/*.schema.json) — the same files EHR vendors
-// read. Compiled once; used to validate requests we receive and, in tests, what we publish.
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+// The JSON Schemas of the MQTT contract (schemas/*.schema.json), the same files EHR vendors read:
+// the one loader, used to validate what the EHR sends and, in tests, everything we publish. Every
+// schema file is loaded under its $id, so payloads can $ref the check-in schema's definitions
+// (checkin.v1.schema.json#/$defs/eligibility) the way a vendor's validator would.
+import { readdirSync, readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { fromRoot } from '../paths.js';
+import { fromRoot } from '../../vocabulary/paths.js';
 
 // ajv-formats ships CommonJS; under NodeNext its default export is the module object.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats(ajv);
-const compiled = new Map<string, ValidateFunction>();
+export type SchemaName =
+  | 'inquiry-request.v1' | 'inquiry-response.v1'
+  | 'batch-request.v1' | 'batch-accepted.v1' | 'batch-item.v1' | 'batch-summary.v1'
+  | 'patient-link.v1' | 'patient-link-result.v1' | 'error.v1' | 'checkin.v1'
+  | 'status.v1' | 'reader-state.v1';
 
-export function schemaFile(name: string): string {
+/** The file behind a schema name, for tests and docs. */
+export function schemaFile(name: SchemaName): string {
   return fromRoot('schemas', `${name}.schema.json`);
 }
 
-export function validatorFor(name: string): ValidateFunction {
+/** One problem, named by the JSON Pointer of the field at fault ('' is the payload itself). */
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+let ajv: Ajv2020 | null = null;
+const compiled = new Map<string, ValidateFunction>();
+
+function load(): Ajv2020 {
+  if (ajv) return ajv;
+  const instance = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(instance);
+  const dir = fromRoot('schemas');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.schema.json')).sort()) {
+    instance.addSchema(JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as object, file);
+  }
+  ajv = instance;
+  return instance;
+}
+
+function validator(name: SchemaName): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
-    validate = ajv.compile(JSON.parse(readFileSync(schemaFile(name), 'utf8')) as object);
+    validate = load().getSchema(`${name}.schema.json`);
+    if (!validate) throw new Error(`schema ${name} not found in schemas/`);
     compiled.set(name, validate);
   }
   return validate;
 }
 
-/** Null when valid; otherwise one line per problem, naming the field. */
-export function schemaErrors(name: string, value: unknown): string[] | null {
-  const validate = validatorFor(name);
+function fieldOf(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'required') return `${error.instancePath}/${String(params.missingProperty)}`;
+  if (error.keyword === 'additionalProperties') return `${error.instancePath}/${String(params.additionalProperty)}`;
+  return error.instancePath;
+}
+
+function messageOf(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required': return 'is required';
+    case 'additionalProperties': return 'is not a known field (check its spelling)';
+    case 'const': return `must be ${JSON.stringify(params.allowedValue)}`;
+    case 'enum': return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    default: return error.message ?? 'is invalid';
+  }
+}
+
+/** Null when valid; otherwise one entry per field at fault (duplicates from anyOf branches merged). */
+export function validatePayload(name: SchemaName, value: unknown): FieldError[] | null {
+  const validate = validator(name);
   if (validate(value)) return null;
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '(payload)'} ${e.message ?? 'is invalid'}`);
+  const seen = new Set<string>();
+  const errors: FieldError[] = [];
+  for (const error of validate.errors ?? []) {
+    if (error.keyword === 'anyOf' || error.keyword === 'if') continue;
+    const entry = { field: fieldOf(error), message: messageOf(error) };
+    const key = `${entry.field}|${entry.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    errors.push(entry);
+  }
+  return errors.length > 0 ? errors : [{ field: '', message: 'is invalid' }];
 }

@@ -3,8 +3,8 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LineConfig } from '../line/config.js';
-import { DEFAULT_PKI_DIR } from '../../drivers/eligibility-service/test-pki.js';
+import type { LineConfig } from '../../drivers/line/config.js';
+import { DEFAULT_PKI_DIR } from '../../drivers/line/config.js';
 
 export interface CertExpiry {
   readonly role: 'client' | 'ca';

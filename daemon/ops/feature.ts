@@ -1,10 +1,9 @@
 // The ops feature: tells systemd we are ready (READY=1), alive (WATCHDOG=1, only while healthy)
 // and stopping (STOPPING=1), and re-checks certificates, disk and clock, putting warnings on the
 // retained status and in the logs. Keep it last in FEATURES: READY=1 means everything started.
-import type { FeatureFactory, GatewayFeature } from '../feature.js';
-import type { Gateway } from '../gateway.js';
-import type { Logger } from '../log.js';
-import { clockSync, diskFigures } from '../status/host.js';
+import type { FeatureContext, FeatureFactory, GatewayFeature } from '../feature.js';
+import type { Logger } from '../../vocabulary/log.js';
+import { clockSync, diskFigures } from './host.js';
 import { lineCertExpiries } from './certs.js';
 import { lineClockSkew, lineEndpoint } from './doctor/line-check.js';
 import { createNotifier, watchdogIntervalMs, type Notifier } from './notify.js';
@@ -24,11 +23,11 @@ export class OpsFeature implements GatewayFeature {
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
-  async start(gateway: Gateway): Promise<void> {
-    const log = gateway.logger.child({ component: 'ops' });
+  async start(ctx: FeatureContext): Promise<void> {
+    const log = ctx.logger.child({ component: 'ops' });
     // Not awaited: an unreachable line must not hold up READY=1 for its connect timeout.
-    void this.checkWarnings(gateway, log);
-    this.#timer = setInterval(() => void this.checkWarnings(gateway, log), gateway.config.ops.checkEverySeconds * 1000);
+    void this.checkWarnings(ctx, log);
+    this.#timer = setInterval(() => void this.checkWarnings(ctx, log), ctx.config.ops.checkEverySeconds * 1000);
     this.#timer.unref();
 
     const notifier = createNotifier(this.env);
@@ -39,8 +38,8 @@ export class OpsFeature implements GatewayFeature {
       const watchdog = new Watchdog({
         notifier,
         intervalMs: Math.max(50, Math.floor(intervalMs / 2)),
-        maxLagMs: gateway.config.ops.maxEventLoopLagMs,
-        probe: () => this.#probe(gateway, Math.max(50, Math.floor(intervalMs / 4))),
+        maxLagMs: ctx.config.ops.maxEventLoopLagMs,
+        probe: () => this.#probe(ctx, Math.max(50, Math.floor(intervalMs / 4))),
       });
       let last: string | null = null;
       watchdog.on('withheld', (reason) => {
@@ -56,23 +55,23 @@ export class OpsFeature implements GatewayFeature {
     }
     this.#onSigterm = () => void notifier.notify('STOPPING=1\nSTATUS=stopping: finishing the check-in in progress').catch(() => {});
     process.once('SIGTERM', this.#onSigterm);
-    await notifier.notify(`READY=1\nSTATUS=${this.#statusLine(gateway)}\nMAINPID=${process.pid}`);
+    await notifier.notify(`READY=1\nSTATUS=${this.#statusLine(ctx)}\nMAINPID=${process.pid}`);
     log.info({ watchdogMs: intervalMs }, 'systemd notified: ready');
   }
 
-  #statusLine(gateway: Gateway): string {
-    const warnings = gateway.warnings.length ? `; ${gateway.warnings.length} warning(s): ${gateway.warnings.map((w) => w.code).join(', ')}` : '';
-    return `running, reader ${gateway.config.readerId}${warnings}`;
+  #statusLine(ctx: FeatureContext): string {
+    const warnings = ctx.state.warnings.length ? `; ${ctx.state.warnings.length} warning(s): ${ctx.state.warnings.map((w) => w.code).join(', ')}` : '';
+    return `running, reader ${ctx.config.readerId}${warnings}`;
   }
 
   /** Null when the box can work; else why it cannot (the watchdog then stays silent). */
-  async #probe(gateway: Gateway, timeoutMs: number): Promise<string | null> {
-    await within(gateway.outbox.depth(), timeoutMs, 'the SQLite store');
-    const limitS = gateway.config.ops.deviceUnhealthySeconds;
+  async #probe(ctx: FeatureContext, timeoutMs: number): Promise<string | null> {
+    await within(ctx.outbox.depth(), timeoutMs, 'the SQLite store');
+    const limitS = ctx.config.ops.deviceUnhealthySeconds;
     if (limitS === 0) return null;
     const now = Date.now();
     for (const name of LOCAL_DEVICES) {
-      const health = gateway.devices[name].health();
+      const health = ctx.devices[name].health();
       if (health.ok) {
         this.#unhealthySince.delete(name);
         continue;
@@ -85,25 +84,25 @@ export class OpsFeature implements GatewayFeature {
   }
 
   /** Public for `oqsgw doctor` and tests: recomputes warnings; logs and republishes on change. */
-  async checkWarnings(gateway: Gateway, log: Logger): Promise<readonly OpsWarning[]> {
+  async checkWarnings(ctx: FeatureContext, log: Logger): Promise<readonly OpsWarning[]> {
     const clock = await clockSync();
-    const skewSeconds = await this.#clockSkew(gateway);
-    const warnings = computeWarnings({ certs: lineCertExpiries(gateway.config.line), disk: diskFigures(gateway.config.dataDir), clock: clock.sync, skewSeconds }, gateway.config.ops);
-    if (!sameWarnings(warnings, gateway.warnings)) {
+    const skewSeconds = await this.#clockSkew(ctx);
+    const warnings = computeWarnings({ certs: lineCertExpiries(ctx.config.line), disk: diskFigures(ctx.config.dataDir), clock: clock.sync, skewSeconds }, ctx.config.ops);
+    if (!sameWarnings(warnings, ctx.state.warnings)) {
       for (const w of warnings) log.warn({ code: w.code, action: w.action }, w.message);
-      if (warnings.length === 0 && gateway.warnings.length > 0) log.info('all warnings cleared');
-      gateway.setWarnings(warnings);
-      if (this.#notifier?.enabled) void this.#notifier.notify(`STATUS=${this.#statusLine(gateway)}`).catch(() => {});
+      if (warnings.length === 0 && ctx.state.warnings.length > 0) log.info('all warnings cleared');
+      ctx.bus.emit('warnings', warnings);
+      if (this.#notifier?.enabled) void this.#notifier.notify(`STATUS=${this.#statusLine(ctx)}`).catch(() => {});
     }
     return warnings;
   }
 
   /** Our clock against the eligibility service's (its Date header over the real mTLS line). */
-  async #clockSkew(gateway: Gateway): Promise<number | null> {
-    const sim = (gateway.devices.line as { service?: { port?: number } | null }).service;
-    const endpoint = lineEndpoint(gateway.config, sim?.port ?? null);
+  async #clockSkew(ctx: FeatureContext): Promise<number | null> {
+    const sim = (ctx.devices.line as { service?: { port?: number } | null }).service;
+    const endpoint = lineEndpoint(ctx.config, sim?.port ?? null);
     if (!endpoint) return null;
-    return lineClockSkew(endpoint.url, endpoint.tls, gateway.config.line.connectTimeoutMs + 2000);
+    return lineClockSkew(endpoint.url, endpoint.tls, ctx.config.line.connectTimeoutMs + 2000);
   }
 
   async stop(): Promise<void> {

@@ -3,7 +3,7 @@
 // name files, dates and figures of the box only.
 import type { OpsConfig } from './config.js';
 import type { CertExpiry } from './certs.js';
-import type { DiskFigures, ClockSync } from '../status/host.js';
+import type { DiskFigures, ClockSync } from './host.js';
 import type { StatusWarning } from '../mqtt/payloads.js';
 
 export type WarningCode = 'CERT_EXPIRED' | 'CERT_EXPIRING' | 'CERT_UNREADABLE' | 'DISK_LOW' | 'CLOCK_UNSYNCED' | 'CLOCK_SKEW';

@@ -1,14 +1,13 @@
 // The status feature: HTTP /healthz, /readyz, /status and /metrics, fed by check-in events, the
 // devices' health, and host figures sampled in the background (so a slow sensor never slows a
 // request).
-import type { FeatureFactory, GatewayFeature } from '../feature.js';
+import type { FeatureContext, FeatureFactory, GatewayFeature } from '../feature.js';
 import type { CheckinEvent } from '../flow/checkin-event.js';
-import { ConfigError } from '../config/load.js';
-import type { Gateway } from '../gateway.js';
-import type { Logger } from '../log.js';
+import { ConfigError } from '../../vocabulary/config-error.js';
+import type { Logger } from '../../vocabulary/log.js';
 import type { StatusConfig } from './config.js';
 import { lineCertExpiries, type CertExpiry } from '../ops/certs.js';
-import { sampleHost, type HostFigures } from './host.js';
+import { sampleHost, type HostFigures } from '../ops/host.js';
 import { LineTracker } from './line-tracker.js';
 import { createMetrics } from './metrics.js';
 import { watchSteps } from './step-timer.js';
@@ -31,26 +30,26 @@ export class StatusFeature implements GatewayFeature {
     return this.#server?.port ?? 0;
   }
 
-  async start(gateway: Gateway): Promise<void> {
-    const config = gateway.config.status;
+  async start(ctx: FeatureContext): Promise<void> {
+    const config = ctx.config.status;
     this.#config = config;
-    const log = gateway.logger.child({ component: 'status' });
+    const log = ctx.logger.child({ component: 'status' });
     const line = new LineTracker();
-    const metrics = createMetrics(gateway, () => this.#host);
+    const metrics = createMetrics(ctx, () => this.#host);
     const onCheckin = (event: CheckinEvent) => {
       line.observe(event);
       metrics.observeCheckin(event);
     };
-    gateway.on('checkin', onCheckin);
-    const unwatch = watchSteps(gateway, (step, seconds) => metrics.observeStep(step, seconds));
+    ctx.bus.on('checkin', onCheckin);
+    const unwatch = watchSteps(ctx.bus, (step, seconds) => metrics.observeStep(step, seconds));
     this.#unsubscribe = () => {
-      gateway.off('checkin', onCheckin);
+      ctx.bus.off('checkin', onCheckin);
       unwatch();
     };
 
     const sample = async () => {
-      this.#certs = lineCertExpiries(gateway.config.line);
-      this.#host = await sampleHost(gateway.config.dataDir).catch(() => this.#host);
+      this.#certs = lineCertExpiries(ctx.config.line);
+      this.#host = await sampleHost(ctx.config.dataDir).catch(() => this.#host);
     };
     // In the background: host figures take a second or so (CPU load is measured over an
     // interval, the clock state asks other programs) and must not delay the gateway's start.
@@ -59,12 +58,12 @@ export class StatusFeature implements GatewayFeature {
     this.#timer.unref();
 
     this.#server = new StatusServer(config, {
-      healthz: async () => ({ status: 200, body: { ok: true, uptimeSeconds: Math.round((Date.now() - gateway.startedAt) / 1000) } }),
+      healthz: async () => ({ status: 200, body: { ok: true, uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000) } }),
       readyz: async () => {
-        const r = readiness(gateway, this.#stopping);
+        const r = readiness(ctx, this.#stopping);
         return { status: r.ready ? 200 : 503, body: r };
       },
-      status: async () => ({ status: 200, body: await statusDocument({ gateway, line, host: this.#host, certs: this.#certs, stopping: this.#stopping }) }),
+      status: async () => ({ status: 200, body: await statusDocument({ ctx, line, host: this.#host, certs: this.#certs, stopping: this.#stopping }) }),
       metrics: async () => ({ status: 200, text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
     }, (error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'status endpoint error'));
     await this.#listen(log);
@@ -98,4 +97,4 @@ export class StatusFeature implements GatewayFeature {
   }
 }
 
-export const statusFeature: FeatureFactory = (gateway) => (gateway.config.status.enabled ? new StatusFeature() : null);
+export const statusFeature: FeatureFactory = (ctx) => (ctx.config.status.enabled ? new StatusFeature() : null);

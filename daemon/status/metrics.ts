@@ -3,8 +3,8 @@
 // carry patient data because none of its values come from a card or an answer.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CheckinEvent } from '../flow/checkin-event.js';
-import type { Gateway } from '../gateway.js';
-import type { HostFigures } from './host.js';
+import type { FeatureContext } from '../feature.js';
+import type { HostFigures } from '../ops/host.js';
 
 const LINE_CODES = new Set(['LINE_DOWN', 'LINE_TIMEOUT', 'LINE_ERROR']);
 const BREAKER_STATES = ['closed', 'half-open', 'open'] as const;
@@ -15,9 +15,9 @@ export interface GatewayMetrics {
   observeStep(step: string, seconds: number): void;
 }
 
-export function createMetrics(gateway: Gateway, host: () => HostFigures | null): GatewayMetrics {
+export function createMetrics(ctx: FeatureContext, host: () => HostFigures | null): GatewayMetrics {
   const registry = new Registry();
-  registry.setDefaultLabels({ gateway: gateway.config.gatewayId });
+  registry.setDefaultLabels({ ctx: ctx.config.gatewayId });
   collectDefaultMetrics({ register: registry, prefix: 'oqsgw_process_' });
 
   const checkins = new Counter({ name: 'oqsgw_checkins_total', help: 'Finished check-ins by result code', labelNames: ['result', 'method'] as const, registers: [registry] });
@@ -34,31 +34,31 @@ export function createMetrics(gateway: Gateway, host: () => HostFigures | null):
 
   new Gauge({
     name: 'oqsgw_outbox_depth', help: 'Committed check-ins not yet delivered to the broker', registers: [registry],
-    async collect() { this.set(await gateway.outbox.depth().catch(() => -1)); },
+    async collect() { this.set(await ctx.outbox.depth().catch(() => -1)); },
   });
   new Gauge({
     name: 'oqsgw_device_up', help: '1 when the device reports healthy', labelNames: ['device'] as const, registers: [registry],
-    collect() { for (const [name, device] of Object.entries(gateway.devices)) this.set({ device: name }, device.health().ok ? 1 : 0); },
+    collect() { for (const [name, device] of Object.entries(ctx.devices)) this.set({ device: name }, device.health().ok ? 1 : 0); },
   });
   new Gauge({
     name: 'oqsgw_line_breaker_state', help: 'Circuit breaker of the eligibility line (1 on the current state)', labelNames: ['state'] as const, registers: [registry],
-    collect() { const now = gateway.devices.line.health().breaker; for (const state of BREAKER_STATES) this.set({ state }, state === now ? 1 : 0); },
+    collect() { const now = ctx.devices.line.health().breaker; for (const state of BREAKER_STATES) this.set({ state }, state === now ? 1 : 0); },
   });
   new Gauge({
     name: 'oqsgw_broker_connected', help: '1 while connected to the MQTT broker', registers: [registry],
-    collect() { this.set(gateway.mqtt.connected ? 1 : 0); },
+    collect() { this.set(ctx.mqtt.connected ? 1 : 0); },
   });
   new Gauge({
     name: 'oqsgw_warnings', help: 'Early warnings in force (certificate, disk, clock), by code', labelNames: ['code'] as const, registers: [registry],
-    collect() { this.reset(); for (const w of gateway.warnings) this.inc({ code: w.code }); },
+    collect() { this.reset(); for (const w of ctx.state.warnings) this.inc({ code: w.code }); },
   });
   new Gauge({
     name: 'oqsgw_last_checkin_timestamp_seconds', help: 'Unix time of the last committed check-in (0: none since start)', registers: [registry],
-    collect() { this.set((gateway.lastCheckinAt ?? 0) / 1000); },
+    collect() { this.set((ctx.state.lastCheckinAt ?? 0) / 1000); },
   });
   new Gauge({
     name: 'oqsgw_uptime_seconds', help: 'Seconds since the gateway started', registers: [registry],
-    collect() { this.set(Math.round((Date.now() - gateway.startedAt) / 1000)); },
+    collect() { this.set(Math.round((Date.now() - ctx.startedAt) / 1000)); },
   });
   // A figure the box cannot measure (no temperature sensor) is left out rather than shown as 0;
   // the 'source' label is what makes an empty gauge possible in prom-client.

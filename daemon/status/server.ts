@@ -4,7 +4,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
-import { ConfigError } from '../config/load.js';
+import { ConfigError } from '../../vocabulary/config-error.js';
 import type { StatusConfig } from './config.js';
 
 export interface Routes {

@@ -1,6 +1,6 @@
 // Which card is on the reader. The ATR is the quick answer; like OpenSC's jpki_match_card, a card
 // with another ATR that still opens the JPKI AP counts as a My Number card.
-import { GatewayError } from '../../daemon/result-codes.js';
+import { GatewayError } from '../../vocabulary/result-codes.js';
 import type { CardChannel } from './apdu/card-channel.js';
 import type { CardKind } from './card-reader.js';
 

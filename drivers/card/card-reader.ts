@@ -1,34 +1,12 @@
 // The card driver's interface. The core sees only this; PC/SC and the simulator implement it.
 import type { EventEmitter } from 'node:events';
+import type { PinDigits } from '../../vocabulary/pin-digits.js';
 
 export type CardKind = 'mynumber' | 'unknown';
 
 export type PinVerifyResult =
   | { readonly ok: true }
   | { readonly ok: false; readonly triesLeft: number }; // 0 means locked
-
-/**
- * A 4-digit PIN as typed by the patient. It is a class, not a string, so it cannot be logged or
- * serialised by accident; `consume()` hands the digits over once and wipes them.
- */
-export class PinDigits {
-  #digits: Buffer | null;
-  constructor(digits: string) {
-    if (!/^[0-9]{4}$/.test(digits)) throw new RangeError('A PIN is exactly 4 digits');
-    this.#digits = Buffer.from(digits, 'ascii');
-  }
-  consume(): Buffer {
-    const digits = this.#digits;
-    if (!digits) throw new Error('PIN already used');
-    this.#digits = null;
-    const copy = Buffer.from(digits);
-    digits.fill(0);
-    return copy;
-  }
-  toJSON(): string { return '[PIN]'; }
-  toString(): string { return '[PIN]'; }
-  [Symbol.for('nodejs.util.inspect.custom')](): string { return '[PIN]'; }
-}
 
 /** One card on the reader, from insertion to removal. Every call may throw a GatewayError
  * (CARD_REMOVED, CARD_TIMEOUT, CARD_ERROR, PIN_LOCKED ...). */

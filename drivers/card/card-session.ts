@@ -1,9 +1,10 @@
 // A CardSession over any ApduTransport: the one implementation the PC/SC driver and both virtual
 // card hosts share. Calls are queued, because the card has one channel and one selected file.
-import { GatewayError } from '../../daemon/result-codes.js';
+import { GatewayError } from '../../vocabulary/result-codes.js';
 import { CardChannel } from './apdu/card-channel.js';
 import type { ApduTransport } from './apdu/transport.js';
-import type { CardKind, CardSession, PinDigits, PinVerifyResult } from './card-reader.js';
+import type { CardKind, CardSession, PinVerifyResult } from './card-reader.js';
+import type { PinDigits } from '../../vocabulary/pin-digits.js';
 import * as jpki from './jpki.js';
 
 export interface SessionOptions {

@@ -2,7 +2,7 @@
 // user-authentication certificate names no person (its subject is a random id), so this carries
 // no patient data; the DER itself stays with the caller.
 import { X509Certificate, createHash } from 'node:crypto';
-import { GatewayError } from '../../daemon/result-codes.js';
+import { GatewayError } from '../../vocabulary/result-codes.js';
 
 export interface CertificateSummary {
   readonly subject: string;

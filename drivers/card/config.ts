@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PathOption } from '../../config/path-option.js';
-import { CARD_FAULTS } from './virtual/faults.js';
+import { PathOption } from '../../vocabulary/path-option.js';
+import { CARD_FAULTS } from './sim/faults.js';
 
 export const CardConfigSchema = Type.Object(
   {

@@ -1,12 +1,13 @@
 // The card operations, written once over a CardChannel: the PC/SC driver, the vpcd-hosted and the
 // in-process virtual card all run exactly this code. One short function per operation.
-import { GatewayError } from '../../daemon/result-codes.js';
+import { GatewayError } from '../../vocabulary/result-codes.js';
 import type { CardChannel } from './apdu/card-channel.js';
 import type { AllowedApp, AllowedFile } from './apdu/allowlist.js';
 import { CLA, INS, LIMITS, P2_SELECTED_EF, SHA256_DIGEST_INFO_PREFIX, SURFACE_PHOTO_INDEX } from './apdu/constants.js';
 import { readDerHeader, sequenceElements } from './apdu/der.js';
 import { expectOk, isPinLocked, statusError, SW, triesLeftOf } from './apdu/status-words.js';
-import type { PinDigits, PinVerifyResult } from './card-reader.js';
+import type { PinVerifyResult } from './card-reader.js';
+import type { PinDigits } from '../../vocabulary/pin-digits.js';
 
 /** Largest offset a short READ BINARY can address (P1 bit 8 would mean a short EF id). */
 const MAX_OFFSET = 0x7fff;

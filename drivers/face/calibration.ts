@@ -4,7 +4,7 @@
 // per 1:1 match. The labelled photos are read where they lie and never copied or written.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromRoot } from '../../daemon/paths.js';
+import { fromRoot } from '../../vocabulary/paths.js';
 import { cardLikeProbe } from './card-probe.js';
 import { describePortrait } from './camera-face-matcher.js';
 import { loadFaceEngine, type DetectorKind, type FaceEngine } from './face-engine.js';

@@ -1,10 +1,11 @@
 // The real face driver: enrols the card photo (JPEG 2000, JPEG or PNG bytes) and watches a frame
 // source (a V4L2 camera or the simulated camera) until the live face matches, clearly does not,
 // or the time is up. Frames, photos and descriptors stay in memory; only scores leave.
-import type { Logger } from '../../daemon/log.js';
-import { GatewayError } from '../../daemon/result-codes.js';
+import type { Logger } from '../../vocabulary/log.js';
+import { GatewayError } from '../../vocabulary/result-codes.js';
 import { loadFaceEngine, type DetectorKind, type FaceEngine, type FoundFace } from './face-engine.js';
-import type { FaceGuidance, FaceMatcher, FaceMatchOptions, FaceMatchResult, FaceReference } from './face-matcher.js';
+import type { FaceMatcher, FaceMatchOptions, FaceMatchResult, FaceReference } from './face-matcher.js';
+import type { FaceGuidance } from '../../vocabulary/face-guidance.js';
 import type { FrameSource } from './frame-source.js';
 import { assessFrame, boxGuidance, DEFAULT_QUALITY_LIMITS, type QualityLimits } from './frame-quality.js';
 import type { RgbImage } from './image.js';

@@ -1,7 +1,7 @@
 // The face driver's interface: the camera and the matcher together, because only the driver
 // knows how frames become descriptors. Nothing it handles is ever written to disk.
 
-export type FaceGuidance = 'look-at-camera' | 'come-closer' | 'move-back' | 'one-person-only' | 'hold-still' | 'more-light';
+import type { FaceGuidance } from '../../vocabulary/face-guidance.js';
 
 /** The card photo's face, prepared once per card; opaque to the core, memory only. */
 export interface FaceReference {

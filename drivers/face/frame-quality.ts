@@ -1,7 +1,7 @@
 // Is this frame good enough to compare, and if not, what should the patient do? Judged from the
 // face's box and landmarks and the pixels under the box: size, exposure, sharpness, frontal pose.
 import type { Point, Rect } from './face-api-types.js';
-import type { FaceGuidance } from './face-matcher.js';
+import type { FaceGuidance } from '../../vocabulary/face-guidance.js';
 import { meanLuma, sharpness, type RgbImage } from './image.js';
 
 /** 68-point landmark indices (iBUG 300-W layout, as face-api returns them). */

@@ -1,12 +1,12 @@
 // Chooses the face driver named in config.
-import type { Logger } from '../../daemon/log.js';
+import type { Logger } from '../../vocabulary/log.js';
 import { CameraFaceMatcher } from './camera-face-matcher.js';
 import type { FaceConfig } from './config.js';
 import type { FaceMatcher } from './face-matcher.js';
 import type { FrameSource } from './frame-source.js';
 import type { MatchPolicy } from './match-session.js';
-import { SimCamera } from './sim-camera.js';
-import { SimFaceMatcher } from './sim-face-matcher.js';
+import { SimCamera } from './sim/sim-camera.js';
+import { SimFaceMatcher } from './sim/sim-face-matcher.js';
 import { V4l2Camera } from './v4l2-camera.js';
 import { DEFAULT_QUALITY_LIMITS } from './frame-quality.js';
 

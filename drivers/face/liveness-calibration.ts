@@ -9,7 +9,7 @@ import { loadFaceEngine } from './face-engine.js';
 import type { RgbImage } from './image.js';
 import { assessLiveness, landmarkMotion } from './liveness.js';
 import { decodeImage } from './opencv-image.js';
-import { handheldFrames } from './still-photo.js';
+import { handheldFrames } from './sim/still-photo.js';
 import type { LabelledPair } from './calibration.js';
 
 export interface LivenessCalibration {

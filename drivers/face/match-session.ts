@@ -1,7 +1,8 @@
 // The decision for one match attempt, from what each frame showed. Pure logic (no model, no
 // camera) so that every rule below is tested on its own.
 import type { Point } from './face-api-types.js';
-import type { FaceDecision, FaceGuidance } from './face-matcher.js';
+import type { FaceDecision } from './face-matcher.js';
+import type { FaceGuidance } from '../../vocabulary/face-guidance.js';
 import { assessLiveness, MIN_LIVENESS_FRAMES, type LivenessResult } from './liveness.js';
 
 export interface MatchPolicy {

@@ -2,7 +2,7 @@
 // chip's JPEG 2000 as well as JPEG/PNG, resizing, and V4L2 capture. Loaded on first use so that
 // the simulated driver and the rest of the daemon never load the native module.
 import { createRequire } from 'node:module';
-import { GatewayError } from '../../daemon/result-codes.js';
+import { GatewayError } from '../../vocabulary/result-codes.js';
 import { sniffImageFormat, type RgbImage } from './image.js';
 
 export type OpenCv = typeof import('@u4/opencv4nodejs').default;

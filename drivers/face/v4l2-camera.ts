@@ -1,6 +1,6 @@
 // A V4L2 camera through OpenCV's VideoCapture. Frames live only in memory: each is converted to
 // RGB, analysed, and dropped.
-import { GatewayError } from '../../daemon/result-codes.js';
+import { GatewayError } from '../../vocabulary/result-codes.js';
 import type { FrameSource } from './frame-source.js';
 import type { RgbImage } from './image.js';
 import { loadOpenCv, matToRgb, type OpenCv } from './opencv-image.js';

@@ -1,14 +1,14 @@
 // Chooses the reader panel driver named in config.
-import type { Logger } from '../../daemon/log.js';
+import type { Logger } from '../../vocabulary/log.js';
 import type { PanelConfig } from './config.js';
 import type { ReaderPanel } from './reader-panel.js';
 import { SerialReaderPanel } from './serial-reader-panel.js';
-import { SimReaderPanel } from './sim-reader-panel.js';
+import { SimReaderPanel } from './sim/sim-reader-panel.js';
 import { PtySimReaderPanel } from './sim/pty-sim-reader-panel.js';
 
 export { SerialReaderPanel } from './serial-reader-panel.js';
 export { PtySimReaderPanel } from './sim/pty-sim-reader-panel.js';
-export { SimReaderPanel, type SimPanelScript, type SimPanelRecord } from './sim-reader-panel.js';
+export { SimReaderPanel, type SimPanelScript, type SimPanelRecord } from './sim/sim-reader-panel.js';
 
 export function createReaderPanel(config: PanelConfig, logger: Logger): ReaderPanel {
   switch (config.driver) {

@@ -1,10 +1,10 @@
 // The reader panel's interface: the screen and keys the patient uses. The serial driver and the
 // simulator implement it; the core only says what to show and asks for answers.
 import type { EventEmitter } from 'node:events';
-import type { ConsentItem, Consents } from '../../daemon/domain/consent.js';
-import type { FaceGuidance } from '../face/face-matcher.js';
-import type { PinDigits } from '../card/card-reader.js';
-import type { ResultCode } from '../../daemon/result-codes.js';
+import type { ConsentItem, Consents } from '../../vocabulary/consent.js';
+import type { FaceGuidance } from '../../vocabulary/face-guidance.js';
+import type { PinDigits } from '../../vocabulary/pin-digits.js';
+import type { ResultCode } from '../../vocabulary/result-codes.js';
 
 export type Screen =
   | { readonly kind: 'welcome' }

@@ -1,9 +1,9 @@
 // What the panel shows the patient, in Japanese with an English fallback. The gateway words every
 // screen here and sends the text, so a panel (or the simulator) needs no text tables of its own.
-// Outcome texts come from the one list in daemon/result-codes.ts; nothing here repeats them.
-import type { ConsentItem } from '../../daemon/domain/consent.js';
-import type { FaceGuidance } from '../face/face-matcher.js';
-import { RESULT_CODES } from '../../daemon/result-codes.js';
+// Outcome texts come from the one list in vocabulary/result-codes.ts; nothing here repeats them.
+import type { ConsentItem } from '../../vocabulary/consent.js';
+import type { FaceGuidance } from '../../vocabulary/face-guidance.js';
+import { RESULT_CODES } from '../../vocabulary/result-codes.js';
 import type { IdentityChoice, Screen } from './reader-panel.js';
 
 export interface Text {

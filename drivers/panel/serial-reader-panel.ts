@@ -5,10 +5,10 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { SerialPort } from 'serialport';
-import { PinDigits } from '../card/card-reader.js';
-import type { ConsentItem } from '../../daemon/domain/consent.js';
-import type { Logger } from '../../daemon/log.js';
-import { GatewayError } from '../../daemon/result-codes.js';
+import { PinDigits } from '../../vocabulary/pin-digits.js';
+import type { ConsentItem } from '../../vocabulary/consent.js';
+import type { Logger } from '../../vocabulary/log.js';
+import { GatewayError } from '../../vocabulary/result-codes.js';
 import type { PanelConfig } from './config.js';
 import { FRAME_TYPES, type Frame } from './protocol/frame.js';
 import { FrameLink, type LinkFault } from './protocol/link.js';

@@ -7,10 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { validateConfig } from '../../daemon/config/load.js';
+import { validateConfig } from '../../config/load.js';
 import { Gateway } from '../../daemon/gateway.js';
-import { silentLogger } from '../../daemon/log.js';
-import { fromRoot } from '../../daemon/paths.js';
+import { FEATURES } from '../../daemon/features.js';
+import { silentLogger } from '../../vocabulary/log.js';
+import { fromRoot } from '../../vocabulary/paths.js';
 import type { BenchReport } from './report.js';
 import { summarise } from './report.js';
 
@@ -29,7 +30,7 @@ export default async function bench(): Promise<BenchReport> {
     panel: { driver: 'sim' },
     line: { driver: 'sim' },
   });
-  const gateway = await Gateway.start(config, silentLogger, 'bench');
+  const gateway = await Gateway.start(config, silentLogger, 'bench', FEATURES);
   const cards = gateway.devices.card as unknown as SimCards;
   const sub = await mqtt.connectAsync(gateway.broker!.url, { protocolVersion: 4 });
   await sub.subscribeAsync(gateway.topics.checkins, { qos: 1 });
@@ -37,7 +38,7 @@ export default async function bench(): Promise<BenchReport> {
   sub.on('message', () => arrived?.());
   const samples: number[] = [];
   const codes = new Map<string, number>();
-  gateway.on('checkin', (e) => codes.set(e.result.code, (codes.get(e.result.code) ?? 0) + 1));
+  gateway.bus.on('checkin', (e) => codes.set(e.result.code, (codes.get(e.result.code) ?? 0) + 1));
   for (let i = 0; i < RUNS; i++) {
     const received = new Promise<void>((resolve) => (arrived = resolve));
     const started = performance.now();

@@ -4,10 +4,10 @@
 import { createPrivateKey, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { silentLogger } from '../../daemon/log.js';
-import { HttpsEligibilityClient } from '../../daemon/line/https-client.js';
-import { EligibilityService } from '../../drivers/eligibility-service/server.js';
-import { ensureTestPki } from '../../drivers/eligibility-service/test-pki.js';
+import { silentLogger } from '../../vocabulary/log.js';
+import { HttpsEligibilityClient } from '../../drivers/line/https-client.js';
+import { EligibilityService } from '../../drivers/line/sim/service/server.js';
+import { ensureTestPki } from '../../drivers/line/sim/service/test-pki.js';
 import { summarise, type BenchReport } from './report.js';
 
 const RUNS = 300;

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { buildCheckinEvent, type CheckinOutcome } from '../../daemon/flow/checkin-event.js';
 import { Gateway } from '../../daemon/gateway.js';
-import { silentLogger } from '../../daemon/log.js';
+import { FEATURES } from '../../daemon/features.js';
+import { silentLogger } from '../../vocabulary/log.js';
 import { connectBroker } from '../../daemon/mqtt/connection.js';
 import { OutboxPublisher } from '../../daemon/mqtt/outbox-publisher.js';
 import { Database } from '../../daemon/store/database.js';
@@ -110,7 +111,7 @@ async function drainBench(): Promise<BenchReport> {
 async function latencyBench(): Promise<BenchReport> {
   const dir = mkdtempSync(join(tmpdir(), 'oqs-bench-mqtt-'));
   const broker = await startMosquitto();
-  const gateway = await Gateway.start(testConfig(join(dir, 'data'), { url: broker.url }), silentLogger, 'bench');
+  const gateway = await Gateway.start(testConfig(join(dir, 'data'), { url: broker.url }), silentLogger, 'bench', FEATURES);
   const ehr = await counter(broker.url, `${gateway.topics.checkins}`);
   try {
     await waitFor('gateway connected', () => gateway.mqtt.connected, 10000);

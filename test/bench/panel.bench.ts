@@ -3,7 +3,7 @@
 // takes to come back after the cable returns. Progress on stderr only.
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { CONSENT_ITEMS } from '../../daemon/domain/consent.js';
+import { CONSENT_ITEMS } from '../../vocabulary/consent.js';
 import { encodeFrame, FRAME_TYPES, FrameDecoder } from '../../drivers/panel/protocol/frame.js';
 import { panelRig, waitForLink } from '../helpers/panel-rig.js';
 import { summarise, type BenchReport } from './report.js';

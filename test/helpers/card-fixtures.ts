@@ -1,15 +1,15 @@
 // Shared set-up for the card tests: the test PKI, virtual cards, and sessions over an in-process
 // transport (no pcscd), so the JPKI code can be exercised exactly as the drivers run it.
 import { spawnSync } from 'node:child_process';
-import { fromRoot } from '../../daemon/paths.js';
+import { fromRoot } from '../../vocabulary/paths.js';
 import type { ApduTransport } from '../../drivers/card/apdu/transport.js';
 import { ChannelCardSession } from '../../drivers/card/card-session.js';
-import { DirectTransport } from '../../drivers/card/virtual/direct-transport.js';
-import { FaultInjector, type CardFault } from '../../drivers/card/virtual/faults.js';
-import { loadProfile } from '../../drivers/card/virtual/profiles.js';
-import { VirtualCard, type VirtualCardSpec } from '../../drivers/card/virtual/virtual-card.js';
-import type { ApduCard } from '../../drivers/card/virtual/vpcd-host.js';
-import { mulberry32 } from '../../daemon/util/mulberry32.js';
+import { DirectTransport } from '../../drivers/card/sim/direct-transport.js';
+import { FaultInjector, type CardFault } from '../../drivers/card/sim/faults.js';
+import { loadProfile } from '../../drivers/card/sim/profiles.js';
+import { VirtualCard, type VirtualCardSpec } from '../../drivers/card/sim/virtual-card.js';
+import type { ApduCard } from '../../drivers/card/sim/vpcd-host.js';
+import { mulberry32 } from '../../vocabulary/mulberry32.js';
 
 export const PKI_DIR = fromRoot('var', 'pki');
 

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { fromRoot } from '../../daemon/paths.js';
+import { fromRoot } from '../../vocabulary/paths.js';
 
 export interface DaemonProcess {
   readonly child: ChildProcess;

@@ -4,14 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { validateConfig } from '../../daemon/config/load.js';
+import { validateConfig } from '../../config/load.js';
 import { ehrFeatureOf, type EhrFeature } from '../../daemon/ehr/ehr-feature.js';
 import { Gateway } from '../../daemon/gateway.js';
-import type { SimEligibilityLine } from '../../daemon/line/sim-line.js';
-import { silentLogger } from '../../daemon/log.js';
-import { fromRoot } from '../../daemon/paths.js';
+import { FEATURES } from '../../daemon/features.js';
+import type { SimEligibilityLine } from '../../drivers/line/sim/sim-eligibility-client.js';
+import { silentLogger } from '../../vocabulary/log.js';
+import { fromRoot } from '../../vocabulary/paths.js';
 import type { GatewayConfig } from '../../config/schema.js';
-import type { FaultKind } from '../../drivers/eligibility-service/faults.js';
+import type { FaultKind } from '../../drivers/line/sim/service/faults.js';
 
 export interface TestGateway {
   readonly gateway: Gateway;
@@ -24,11 +25,15 @@ export interface TestGateway {
 
 type MqttOverrides = Record<string, unknown> & { ehr?: Record<string, unknown> };
 
+/** `mqtt.ehr` here is the test's shorthand for the top-level `ehr` section. */
 export function testConfig(dataDir: string, mqtt: MqttOverrides, more: Record<string, unknown> = {}): GatewayConfig {
+  const { ehr, ...mqttOnly } = mqtt;
   return validateConfig({
+    version: 2,
     gatewayId: 'ehrt',
     dataDir,
-    mqtt: { ...mqtt, ehr: { recheckIntervalSeconds: 1, ...mqtt.ehr } },
+    mqtt: mqttOnly,
+    ehr: { recheckIntervalSeconds: 1, ...ehr },
     card: { driver: 'sim', pkiDir: fromRoot('var/pki') },
     face: { driver: 'sim', simDecisions: ['match'] },
     panel: { driver: 'sim' },
@@ -40,7 +45,7 @@ export function testConfig(dataDir: string, mqtt: MqttOverrides, more: Record<st
 export async function startTestGateway(t: Test, mqtt: MqttOverrides, more: Record<string, unknown> = {}): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'oqs-ehr-gw-'));
   const config = testConfig(join(dir, 'data'), mqtt, more);
-  const gateway = await Gateway.start(config, silentLogger, 'test');
+  const gateway = await Gateway.start(config, silentLogger, 'test', FEATURES);
   t.teardown(async () => {
     await gateway.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { cardLikeProbe } from '../../drivers/face/card-probe.js';
 import { loadFaceEngine } from '../../drivers/face/face-engine.js';
 import type { RgbImage } from '../../drivers/face/image.js';
 import { decodeImage, loadOpenCv, matToRgb, rgbToMat } from '../../drivers/face/opencv-image.js';
-import { prng } from '../../drivers/face/still-photo.js';
+import { prng } from '../../drivers/face/sim/still-photo.js';
 
 const require = createRequire(import.meta.url);
 export const FACE_API_DEMO = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo');

@@ -1,9 +1,10 @@
 // Small in-memory stand-ins for the flow's unit tests. The real drivers and simulators have
 // their own tests; these only let the flow's every outcome be reached on purpose.
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import type { CardKind, CardSession, PinDigits, PinVerifyResult } from '../../drivers/card/card-reader.js';
-import type { BatchItemResult, CardCheckRequest, EligibilityClient, EligibilityResult, NumberCheckRequest } from '../../daemon/line/eligibility.js';
-import { GatewayError, type ResultCode } from '../../daemon/result-codes.js';
+import type { CardKind, CardSession, PinVerifyResult } from '../../drivers/card/card-reader.js';
+import type { PinDigits } from '../../vocabulary/pin-digits.js';
+import type { BatchItemResult, CardCheckRequest, EligibilityClient, EligibilityResult, NumberCheckRequest } from '../../drivers/line/eligibility.js';
+import { GatewayError, type ResultCode } from '../../vocabulary/result-codes.js';
 
 const never = <T>(signal?: AbortSignal) =>
   new Promise<T>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }));

@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { silentLogger } from '../../daemon/log.js';
-import { HttpsEligibilityClient, type HttpsLineOptions } from '../../daemon/line/https-client.js';
-import { EligibilityService, type ServiceOptions } from '../../drivers/eligibility-service/server.js';
-import { ensureTestPki } from '../../drivers/eligibility-service/test-pki.js';
+import { silentLogger } from '../../vocabulary/log.js';
+import { HttpsEligibilityClient, type HttpsLineOptions } from '../../drivers/line/https-client.js';
+import { EligibilityService, type ServiceOptions } from '../../drivers/line/sim/service/server.js';
+import { ensureTestPki } from '../../drivers/line/sim/service/test-pki.js';
 
 export const pkiDir = (): Promise<string> => ensureTestPki();
 

@@ -2,7 +2,7 @@
 // short protocol timers so faults recover quickly. Everything is stopped by close().
 import { once, type EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../../daemon/log.js';
+import { createLogger, type Logger } from '../../vocabulary/log.js';
 import type { PanelConfig } from '../../drivers/panel/config.js';
 import { SerialReaderPanel } from '../../drivers/panel/serial-reader-panel.js';
 import { PanelSimulator } from '../../drivers/panel/sim/panel-simulator.js';

@@ -1,11 +1,11 @@
 // A virtual card in a real reader stack: a private pcscd with vpcd (pcsc-daemon.ts), the PC/SC
 // CardReader under test, and VpcdHost to put virtual cards into the reader and take them out.
 import { once } from 'node:events';
-import { silentLogger } from '../../daemon/log.js';
+import { silentLogger } from '../../vocabulary/log.js';
 import type { CardSession } from '../../drivers/card/card-reader.js';
 import { PcscCardReader } from '../../drivers/card/pcsc/pcsc-card-reader.js';
-import type { FaultInjector } from '../../drivers/card/virtual/faults.js';
-import { VpcdHost, type ApduCard } from '../../drivers/card/virtual/vpcd-host.js';
+import type { FaultInjector } from '../../drivers/card/sim/faults.js';
+import { VpcdHost, type ApduCard } from '../../drivers/card/sim/vpcd-host.js';
 import { startPcscStack, type PcscStack } from './pcsc-daemon.js';
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -3,16 +3,16 @@
 // Nothing here prints more than the certificate summary: never an Individual Number, never a PIN.
 import type { Command } from 'commander';
 import { Value } from '@sinclair/typebox/value';
-import { createLogger, silentLogger } from '../../log.js';
-import { fromRoot } from '../../paths.js';
-import { loadConfig } from '../../config/load.js';
-import { GatewayError } from '../../result-codes.js';
+import { createLogger, silentLogger } from '../../../vocabulary/log.js';
+import { fromRoot } from '../../../vocabulary/paths.js';
+import { loadConfig } from '../../../config/load.js';
+import { GatewayError } from '../../../vocabulary/result-codes.js';
 import { CardConfigSchema, type CardConfig } from '../../../drivers/card/config.js';
 import type { CardReader, CardSession } from '../../../drivers/card/card-reader.js';
 import { summariseCertificate } from '../../../drivers/card/certificate.js';
 import { createCardReader, SimCardReader } from '../../../drivers/card/index.js';
-import { CARD_FAULTS, type CardFault } from '../../../drivers/card/virtual/faults.js';
-import { VpcdLab } from '../../../drivers/card/virtual/vpcd-lab.js';
+import { CARD_FAULTS, type CardFault } from '../../../drivers/card/sim/faults.js';
+import { VpcdLab } from '../../../drivers/card/sim/vpcd-lab.js';
 import { createInterface } from 'node:readline';
 import { group } from '../groups.js';
 

@@ -1,6 +1,6 @@
 // `oqsgw codes`: the result codes, from the one list the flow, panel and MQTT payloads use.
 import type { Command } from 'commander';
-import { RESULT_CODES, RESULT_CODE_LIST } from '../../result-codes.js';
+import { RESULT_CODES, RESULT_CODE_LIST } from '../../../vocabulary/result-codes.js';
 
 export function registerCodesCommand(program: Command): void {
   program

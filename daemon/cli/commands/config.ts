@@ -1,8 +1,9 @@
 // `oqsgw config check FILE` and `oqsgw config schema`.
 import type { Command } from 'commander';
 import { ConfigSchema } from '../../../config/schema.js';
-import { ConfigError, loadConfig } from '../../config/load.js';
-import { exampleConfig } from '../../config/example.js';
+import { loadConfig } from '../../../config/load.js';
+import { ConfigError } from '../../../vocabulary/config-error.js';
+import { exampleConfig } from '../../../config/example.js';
 
 export function registerConfigCommands(program: Command): void {
   const config = program.command('config').description('Check a config file or print the config schema');

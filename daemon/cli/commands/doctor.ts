@@ -1,7 +1,8 @@
 // `oqsgw doctor [--config FILE] [--json]`: checks everything the service needs, one line each.
 // Exit code: 0 all OK, 1 a warning, 2 a failure (or a config that does not load).
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from '../../config/load.js';
+import { loadConfig } from '../../../config/load.js';
+import { ConfigError } from '../../../vocabulary/config-error.js';
 import { runDoctor } from '../../ops/doctor/run.js';
 import { exitCode, fail, formatLine, worst, type CheckResult } from '../../ops/doctor/result.js';
 import { DEFAULT_CONFIG_FILE } from './start.js';

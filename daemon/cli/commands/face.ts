@@ -2,9 +2,9 @@
 // for technicians checking a camera set-up and for re-measuring the threshold.
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { loadConfig } from '../../config/load.js';
+import { loadConfig } from '../../../config/load.js';
 import { FaceConfigSchema } from '../../../drivers/face/config.js';
-import { GatewayError } from '../../result-codes.js';
+import { GatewayError } from '../../../vocabulary/result-codes.js';
 
 const DEFAULT_THRESHOLD = FaceConfigSchema.properties.threshold.default as number;
 

@@ -2,11 +2,12 @@
 // integration labs. Requires client certificates from the test clinic CA (var/pki/clinic).
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { createLogger } from '../../log.js';
+import { createLogger } from '../../../vocabulary/log.js';
 import { group } from '../groups.js';
-import { DEFAULT_PKI_DIR, ensureTestPki } from '../../../drivers/eligibility-service/test-pki.js';
-import { EligibilityService } from '../../../drivers/eligibility-service/server.js';
-import { parseFaults } from '../../../drivers/eligibility-service/faults.js';
+import { DEFAULT_PKI_DIR } from '../../../drivers/line/config.js';
+import { ensureTestPki } from '../../../drivers/line/sim/service/test-pki.js';
+import { EligibilityService } from '../../../drivers/line/sim/service/server.js';
+import { parseFaults } from '../../../drivers/line/sim/service/faults.js';
 
 interface Options {
   port: string; host: string; pkiDir: string; seed: string; households: string;

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { CONSENT_ITEMS, type ConsentItem, type Consents } from '../../domain/consent.js';
+import { CONSENT_ITEMS, type ConsentItem, type Consents } from '../../../vocabulary/consent.js';
 import { PanelSimulator, type Patient } from '../../../drivers/panel/sim/panel-simulator.js';
 import { ScriptedAnswers } from '../../../drivers/panel/sim/scripted-answers.js';
 import type { SimPanelScript } from '../../../drivers/panel/sim/scripted-patient.js';

@@ -2,14 +2,16 @@
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import { readFileSync } from 'node:fs';
-import { ConfigError, DEMO_CONFIG_FILE, loadConfig } from '../../config/load.js';
+import { DEMO_CONFIG_FILE, loadConfig } from '../../../config/load.js';
+import { ConfigError } from '../../../vocabulary/config-error.js';
 import type { GatewayConfig } from '../../../config/schema.js';
 import { startDemo } from '../../demo.js';
 import type { CheckinEvent } from '../../flow/checkin-event.js';
 import { Gateway } from '../../gateway.js';
-import { createLogger } from '../../log.js';
+import { FEATURES } from '../../features.js';
+import { createLogger } from '../../../vocabulary/log.js';
 import { BrokerConfigError } from '../../mqtt/connection.js';
-import { fromRoot, packageRoot } from '../../paths.js';
+import { fromRoot, packageRoot } from '../../../vocabulary/paths.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/oqs-gateway/config.yaml';
 
@@ -30,7 +32,7 @@ async function run(config: GatewayConfig, onStarted: (gateway: Gateway) => void 
   const logger = createLogger(config.logLevel);
   let gateway: Gateway;
   try {
-    gateway = await Gateway.start(config, logger, version);
+    gateway = await Gateway.start(config, logger, version, FEATURES);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof BrokerConfigError) console.error(`config error: ${message}`);

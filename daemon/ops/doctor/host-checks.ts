@@ -6,7 +6,7 @@ import mqtt, { type IClientOptions } from 'mqtt';
 import type { GatewayConfig } from '../../../config/schema.js';
 import { checkBrokerUrl } from '../../mqtt/connection.js';
 import { topicsFor } from '../../mqtt/topics.js';
-import { clockSync, diskFigures, type ClockSync } from '../../status/host.js';
+import { clockSync, diskFigures, type ClockSync } from '../host.js';
 import { clockWarnings, diskWarning } from '../warnings.js';
 import { errorText, fail, ok, warn, type CheckResult } from './result.js';
 

@@ -3,12 +3,12 @@
 import { request } from 'node:https';
 import { join } from 'node:path';
 import type { GatewayConfig } from '../../../config/schema.js';
-import { ConfigError } from '../../config/load.js';
-import { silentLogger } from '../../log.js';
-import { SimEligibilityLine } from '../../line/sim-line.js';
-import { loadTlsMaterial, type TlsMaterial } from '../../line/tls-files.js';
-import { PATHS } from '../../line/wire.js';
-import { DEFAULT_PKI_DIR } from '../../../drivers/eligibility-service/test-pki.js';
+import { ConfigError } from '../../../vocabulary/config-error.js';
+import { silentLogger } from '../../../vocabulary/log.js';
+import { SimEligibilityLine } from '../../../drivers/line/sim/sim-eligibility-client.js';
+import { loadTlsMaterial, type TlsMaterial } from '../../../drivers/line/tls-files.js';
+import { PATHS } from '../../../drivers/line/wire.js';
+import { DEFAULT_PKI_DIR } from '../../../drivers/line/config.js';
 import { lineCertExpiries } from '../certs.js';
 import { certWarnings } from '../warnings.js';
 import { errorText, fail, ok, warn, type CheckResult } from './result.js';

@@ -1,7 +1,7 @@
 // The allowlist (invariant 1). Every SELECT the driver sends is built here from a named target,
 // and every APDU leaving a CardChannel passes SelectGuard.check(), which refuses anything that
 // could open the 券面事項入力補助AP or any file not listed below — whoever built the bytes.
-import { GatewayError } from '../../../daemon/result-codes.js';
+import { GatewayError } from '../../../vocabulary/result-codes.js';
 import { decodeCommand, type CommandApdu } from './apdu.js';
 import { AID, CLA, INS, JPKI_FILE, SELECT_P1, SELECT_P2_NO_RESPONSE, SURFACE_FILE } from './constants.js';
 

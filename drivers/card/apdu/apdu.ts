@@ -1,5 +1,5 @@
 // Command and response APDUs (ISO 7816-4, short form only: the JPKI AP needs nothing longer).
-import { GatewayError } from '../../../daemon/result-codes.js';
+import { GatewayError } from '../../../vocabulary/result-codes.js';
 import { LIMITS } from './constants.js';
 
 export interface CommandApdu {

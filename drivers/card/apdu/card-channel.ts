@@ -1,6 +1,6 @@
 // One card's command channel: the allowlist guard, a timeout per command, removal, GET RESPONSE
 // (61xx) and re-issue with the right Le (6Cxx). The JPKI code talks only to this.
-import { GatewayError } from '../../../daemon/result-codes.js';
+import { GatewayError } from '../../../vocabulary/result-codes.js';
 import { encodeCommand, parseResponse, type CommandApdu, type ResponseApdu } from './apdu.js';
 import { selectApp, selectFile, SelectGuard, type AllowedApp, type AllowedFile } from './allowlist.js';
 import { CLA, INS, LIMITS } from './constants.js';

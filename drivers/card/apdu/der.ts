@@ -1,6 +1,6 @@
 // Just enough DER to size a file from its header and to walk a SEQUENCE's elements. Certificates
 // themselves are parsed by node:crypto (certificate.ts), not here.
-import { GatewayError } from '../../../daemon/result-codes.js';
+import { GatewayError } from '../../../vocabulary/result-codes.js';
 
 export interface DerHeader {
   readonly tag: number;

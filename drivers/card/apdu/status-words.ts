@@ -1,5 +1,5 @@
 // The one place that turns a status word into an outcome. Names follow ISO 7816-4.
-import { GatewayError, type ResultCode } from '../../../daemon/result-codes.js';
+import { GatewayError, type ResultCode } from '../../../vocabulary/result-codes.js';
 
 export const SW = {
   ok: 0x9000,

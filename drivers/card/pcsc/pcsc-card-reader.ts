@@ -2,7 +2,7 @@
 // status events, ATR recognition, and one ChannelCardSession per card. If pcscd goes away the
 // context is reopened with a back-off, so a restarted pcscd (or a replugged reader) is picked up.
 import { EventEmitter } from 'node:events';
-import type { Logger } from '../../../daemon/log.js';
+import type { Logger } from '../../../vocabulary/log.js';
 import { CardChannel } from '../apdu/card-channel.js';
 import { probeCardKind } from '../atr.js';
 import type { CardReader, CardReaderEvents } from '../card-reader.js';

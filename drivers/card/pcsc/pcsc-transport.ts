@@ -1,6 +1,6 @@
 // ApduTransport over one connected PC/SC card (@pokusew/pcsclite). A transmit cannot be cancelled
 // in PC/SC; CardChannel races it against the timeout and removal, and a late answer is dropped.
-import { GatewayError } from '../../../daemon/result-codes.js';
+import { GatewayError } from '../../../vocabulary/result-codes.js';
 import type { ApduTransport } from '../apdu/transport.js';
 
 import type { NativeReader } from './pcsc-native.js';

@@ -3,7 +3,7 @@
 // drops a torn frame when the line goes silent mid-frame. Bytes in via receive(), bytes out via
 // the write function; the owner (serial driver or simulator) decides what a dead link means.
 import { EventEmitter } from 'node:events';
-import { GatewayError } from '../../../daemon/result-codes.js';
+import { GatewayError } from '../../../vocabulary/result-codes.js';
 import {
   encodeFrame, FRAME_TYPES, FrameDecoder, frameTypeName, isUnacknowledged, type DecodeEvent, type Frame, type FrameFault, type FrameType,
 } from './frame.js';

@@ -3,7 +3,7 @@
 // receive against these schemas (invariant 7); a bad one is dropped and counted, never thrown.
 import { Type, type Static, type TBoolean, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { CONSENT_ITEMS, type ConsentItem } from '../../../daemon/domain/consent.js';
+import { CONSENT_ITEMS, type ConsentItem } from '../../../vocabulary/consent.js';
 
 /** Protocol versions this build speaks; HELLO offers them, HELLO_REPLY picks one. */
 export const PROTOCOL_VERSIONS = [1] as const;

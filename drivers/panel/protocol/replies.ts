@@ -1,8 +1,8 @@
 // What a panel reply means for the question that is open: its value, an error, or null when it
 // is no answer to that question (then it is dropped and the question stays open).
-import type { PinDigits } from '../../card/card-reader.js';
-import type { ConsentItem, Consents } from '../../../daemon/domain/consent.js';
-import { GatewayError } from '../../../daemon/result-codes.js';
+import type { PinDigits } from '../../../vocabulary/pin-digits.js';
+import type { ConsentItem, Consents } from '../../../vocabulary/consent.js';
+import { GatewayError } from '../../../vocabulary/result-codes.js';
 import type { ConsentAnswer, IdentityChoice, PinEntry, RegistrationAnswer } from '../reader-panel.js';
 import type { Answer } from './messages.js';
 

@@ -1,6 +1,6 @@
 // Builds the SHOW and ASK payloads the gateway sends: the screen or question plus its words in
 // both languages, so the panel only lays them out.
-import type { ConsentItem } from '../../../daemon/domain/consent.js';
+import type { ConsentItem } from '../../../vocabulary/consent.js';
 import type { IdentityChoice, Screen } from '../reader-panel.js';
 import {
   CHOICE_TEXTS, CONSENT_TEXTS, PROMPT_TEXTS, REGISTRATION_CHOICE_TEXTS, screenText, triesLeftText,

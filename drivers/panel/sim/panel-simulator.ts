@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { statSync } from 'node:fs';
 import type { SerialPort } from 'serialport';
-import type { Consents } from '../../../daemon/domain/consent.js';
+import type { Consents } from '../../../vocabulary/consent.js';
 import { FRAME_TYPES, type Frame } from '../protocol/frame.js';
 import { FrameLink } from '../protocol/link.js';
 import {

@@ -3,9 +3,9 @@
 // on the other, so everything the gateway does with the panel crosses the protocol and a tty.
 // Same small control as SimReaderPanel (script, pressAssist) plus the cable, for demos.
 import { EventEmitter } from 'node:events';
-import type { ConsentItem } from '../../../daemon/domain/consent.js';
-import type { Logger } from '../../../daemon/log.js';
-import { GatewayError } from '../../../daemon/result-codes.js';
+import type { ConsentItem } from '../../../vocabulary/consent.js';
+import type { Logger } from '../../../vocabulary/log.js';
+import { GatewayError } from '../../../vocabulary/result-codes.js';
 import type { PanelConfig } from '../config.js';
 import type {
   ConsentAnswer, IdentityChoice, PinEntry, ReaderPanel, ReaderPanelEvents, RegistrationAnswer, Screen,

@@ -2,7 +2,7 @@
 // typo names the key instead of surfacing as a strange answer. Mirrors SimPanelScript.
 import { Type, type TBoolean } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { CONSENT_ITEMS, type ConsentItem } from '../../../daemon/domain/consent.js';
+import { CONSENT_ITEMS, type ConsentItem } from '../../../vocabulary/consent.js';
 import type { SimPanelScript } from './scripted-patient.js';
 
 const Asks = Type.Union(['identity', 'pin', 'consent', 'registration'].map((a) => Type.Literal(a)));

@@ -1,6 +1,6 @@
 // A Patient for the pty simulator that answers from a script (the same SimPanelScript the
 // in-process SimReaderPanel takes), after an optional think time.
-import { CONSENT_ITEMS, type ConsentItem } from '../../../daemon/domain/consent.js';
+import { CONSENT_ITEMS, type ConsentItem } from '../../../vocabulary/consent.js';
 import type { Ask } from '../protocol/messages.js';
 import type { Patient, PatientReply } from './panel-simulator.js';
 import { ScriptedPatient, type SimAsk, type SimDefaults, type SimPanelScript } from './scripted-patient.js';

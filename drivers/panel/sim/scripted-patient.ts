@@ -1,6 +1,6 @@
 // The simulated patient's answers, shared by the in-process SimReaderPanel and the pty panel
 // simulator, so a script means the same thing on both. PINs here are test-card PINs only.
-import type { ConsentItem, Consents } from '../../../daemon/domain/consent.js';
+import type { ConsentItem, Consents } from '../../../vocabulary/consent.js';
 import type { PanelConfig } from '../config.js';
 import type { IdentityChoice, RegistrationAnswer } from '../reader-panel.js';
 

@@ -3,7 +3,7 @@
 // (timeout, card removed) is taken off the prompt.
 import { createInterface, type Interface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
-import type { ConsentItem, Consents } from '../../../daemon/domain/consent.js';
+import type { ConsentItem, Consents } from '../../../vocabulary/consent.js';
 import type { Ask } from '../protocol/messages.js';
 import type { Text } from '../screen-text.js';
 import type { Patient, PatientReply } from './panel-simulator.js';

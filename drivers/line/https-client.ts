@@ -1,0 +1,245 @@
+// The EligibilityClient over HTTPS with mutual TLS: the clinic's certificate, the service's CA
+// pinned (no system roots), TLS 1.2+, host name checked. Requests safe to repeat are retried with
+// jittered backoff; a circuit breaker makes a dead line fail at once with LINE_DOWN.
+import { Agent, request } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from '../../vocabulary/log.js';
+import { GatewayError } from '../../vocabulary/result-codes.js';
+import { backoffMs, sleep } from './backoff.js';
+import { CircuitBreaker } from './breaker.js';
+import type {
+  BatchItemResult, CardCheckRequest, EligibilityClient, EligibilityResult, LineHealth, NumberCheckRequest,
+} from './eligibility.js';
+import { fromHttpStatus, fromNetworkError, fromServiceHeader, malformed, toGatewayError, type LineFailure } from './failures.js';
+import type { TlsMaterial } from './tls-files.js';
+import { BATCH_CHUNK_MAX, PATHS, validators, type BatchResponseBody, type HeaderBody } from './wire.js';
+import { runBatch } from './batch.js';
+
+export interface HttpsLineOptions {
+  readonly url: string;
+  readonly tls: TlsMaterial;
+  readonly timeoutMs: number;
+  readonly connectTimeoutMs: number;
+  /** Extra attempts for requests safe to repeat. */
+  readonly retries: number;
+  readonly retryBaseMs: number;
+  readonly breakerThreshold: number;
+  readonly breakerCooldownMs: number;
+  readonly batchChunk: number;
+  readonly batchConcurrency: number;
+  /** Probe the service this often when idle, so a dead line is known (and a live one found again)
+   * before the next patient; 0 turns it off. */
+  readonly probeIntervalMs?: number;
+}
+
+const MAX_BODY = 32 * 1024 * 1024;
+
+class AttemptError extends Error {
+  constructor(readonly failure: LineFailure) { super(failure.message); }
+}
+
+export class HttpsEligibilityClient implements EligibilityClient {
+  readonly #breaker: CircuitBreaker;
+  readonly #base: URL;
+  #agent: Agent | null = null;
+  #probe: NodeJS.Timeout | null = null;
+  #lastActivity = 0;
+
+  constructor(private readonly options: HttpsLineOptions, private readonly logger: Logger) {
+    // A base with a path prefix (https://host/oqs) keeps it: paths are resolved relative to it.
+    this.#base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
+    if (this.#base.protocol !== 'https:') throw new GatewayError('LINE_ERROR', `line.url must be https:// (got ${this.#base.protocol})`);
+    this.#breaker = new CircuitBreaker({ threshold: options.breakerThreshold, cooldownMs: options.breakerCooldownMs });
+  }
+
+  async start(): Promise<void> {
+    const { ca, cert, key } = this.options.tls;
+    // ca replaces the system roots: only the pinned service CA is trusted.
+    this.#agent = new Agent({ keepAlive: true, maxSockets: 16, ca, cert, key, minVersion: 'TLSv1.2', rejectUnauthorized: true });
+    const every = this.options.probeIntervalMs ?? 0;
+    if (every > 0) {
+      this.#probe = setInterval(() => { if (Date.now() - this.#lastActivity >= every) void this.probe(); }, every);
+      this.#probe.unref();
+    }
+  }
+
+  /** One health request; its outcome feeds the breaker like any other. Never throws. */
+  async probe(): Promise<boolean> {
+    try {
+      const body = await this.#call(PATHS.health, {}, false);
+      return typeof body === 'object' && body !== null && (body as { ok?: unknown }).ok === true;
+    } catch {
+      return false;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.#probe) clearInterval(this.#probe);
+    this.#probe = null;
+    this.#agent?.destroy();
+    this.#agent = null;
+  }
+
+  health(): LineHealth {
+    const breaker = this.#breaker.state;
+    if (!this.#agent) return { ok: false, detail: 'not started', breaker };
+    if (breaker === 'closed') return { ok: true, detail: `line up (${this.#base.host})`, breaker };
+    const retry = Math.ceil(this.#breaker.retryInMs() / 1000);
+    return { ok: false, detail: `line down: ${this.#breaker.lastError}${breaker === 'open' ? `; next try in ${retry}s` : '; probing'}`, breaker };
+  }
+
+  async challenge(signal?: AbortSignal): Promise<string> {
+    const body = await this.#call(PATHS.challenge, {}, true, signal);
+    if (!validators.challenge(body)) throw toGatewayError(malformed('challenge'));
+    return body.challenge;
+  }
+
+  async checkByCard(req: CardCheckRequest, signal?: AbortSignal): Promise<EligibilityResult> {
+    const body = {
+      certificate: req.certificate.toString('base64'),
+      method: req.method,
+      ...(req.proof ? { proof: { challenge: req.proof.challenge, signature: req.proof.signature.toString('base64') } } : {}),
+      consents: { ...req.consents },
+      ...(req.registerInsuranceUse ? { registerInsuranceUse: true } : {}),
+    };
+    // Not repeated after it may have reached the service: the front desk must not wait.
+    return this.#inquiry(PATHS.card, body, false, signal);
+  }
+
+  async checkByNumber(req: NumberCheckRequest, signal?: AbortSignal): Promise<EligibilityResult> {
+    const { insurerNumber, symbol, number, branch, birthDate } = req;
+    return this.#inquiry(PATHS.number, { insurerNumber, symbol, number, branch, birthDate }, true, signal);
+  }
+
+  async checkBatch(requests: readonly NumberCheckRequest[], signal?: AbortSignal): Promise<BatchItemResult[]> {
+    const chunk = Math.max(1, Math.min(BATCH_CHUNK_MAX, this.options.batchChunk));
+    return runBatch(requests, chunk, this.options.batchConcurrency, async (items, offset) => {
+      const answer = await this.#call(PATHS.batch, {
+        items: items.map(({ insurerNumber, symbol, number, branch, birthDate }) => ({ insurerNumber, symbol, number, branch, birthDate })),
+      }, true, signal);
+      return this.#batchItems(answer, items.length, offset);
+    }, signal);
+  }
+
+  #batchItems(answer: unknown, count: number, offset: number): BatchItemResult[] {
+    if (validators.inquiryResponse(answer) && answer.header.segmentOfResult === 'error') throw toGatewayError(fromServiceHeader(answer.header));
+    if (!validators.batchResponse(answer)) throw toGatewayError(malformed('batch body'));
+    const body: BatchResponseBody = answer;
+    if (body.header.segmentOfResult === 'error') throw toGatewayError(fromServiceHeader(body.header));
+    if (body.items.length !== count || body.items.some((item, i) => item.index !== i)) {
+      throw toGatewayError(malformed('batch items do not match the request'));
+    }
+    return body.items.map((item, i): BatchItemResult => {
+      if (item.header.segmentOfResult === 'normal' && item.result) return { index: offset + i, ok: true, result: item.result };
+      const failure = item.header.segmentOfResult === 'error' ? fromServiceHeader(item.header) : malformed('batch item without result');
+      return { index: offset + i, ok: false, code: failure.code, message: failure.message };
+    });
+  }
+
+  async #inquiry(path: string, body: unknown, repeatable: boolean, signal?: AbortSignal): Promise<EligibilityResult> {
+    const answer = await this.#call(path, body, repeatable, signal);
+    if (!validators.inquiryResponse(answer)) throw toGatewayError(malformed('inquiry body'));
+    if (answer.header.segmentOfResult === 'error') throw toGatewayError(fromServiceHeader(answer.header));
+    if (!answer.result) throw toGatewayError(malformed('normal answer without a result'));
+    return answer.result;
+  }
+
+  /** One logical request: attempts, breaker bookkeeping, and the parsed (not yet validated) body. */
+  async #call(path: string, body: unknown, repeatable: boolean, signal?: AbortSignal): Promise<unknown> {
+    const payload = Buffer.from(JSON.stringify(body));
+    this.#lastActivity = Date.now();
+    for (let attempt = 0; ; attempt += 1) {
+      if (signal?.aborted) throw signal.reason;
+      if (!this.#agent) throw new GatewayError('LINE_DOWN', 'eligibility client not started');
+      if (!this.#breaker.tryAcquire()) {
+        throw new GatewayError('LINE_DOWN', `eligibility line down (circuit open: ${this.#breaker.lastError})`, { breaker: 'open' });
+      }
+      let failure: LineFailure;
+      const before = this.#breaker.state;
+      try {
+        const parsed = await this.#attempt(path, payload, signal);
+        this.#breaker.success();
+        if (before !== 'closed') this.logger.info({ breaker: 'closed' }, 'eligibility line is back');
+        return parsed;
+      } catch (error) {
+        if (signal?.aborted) { this.#breaker.release(); throw signal.reason; }
+        if (!(error instanceof AttemptError)) { this.#breaker.release(); throw error; }
+        failure = error.failure;
+      }
+      if (failure.lineFault) this.#breaker.failure(failure.message); else this.#breaker.success();
+      if (before === 'closed' && this.#breaker.state === 'open') {
+        this.logger.warn({ breaker: 'open', reason: failure.message, cooldownMs: this.options.breakerCooldownMs }, 'eligibility line down: failing fast');
+      }
+      const mayRepeat = repeatable ? failure.transient : failure.notSent && failure.transient;
+      const left = (repeatable ? this.options.retries : Math.min(1, this.options.retries)) - attempt;
+      // The idle probe fails every interval while the line is down: once in the breaker is enough.
+      const log = path === PATHS.health ? this.logger.debug.bind(this.logger) : this.logger.warn.bind(this.logger);
+      log({ path, attempt, code: failure.code, reason: failure.message, retrying: mayRepeat && left > 0 }, 'eligibility request failed');
+      if (!mayRepeat || left <= 0) throw toGatewayError(failure, { path, attempts: attempt + 1 });
+      await sleep(backoffMs(attempt, this.options.retryBaseMs, 5000), signal);
+    }
+  }
+
+  #attempt(path: string, payload: Buffer, signal?: AbortSignal): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const url = new URL(path.replace(/^\//, ''), this.#base);
+      const req = request(url, {
+        method: 'POST',
+        agent: this.#agent ?? undefined,
+        headers: { 'content-type': 'application/json', 'content-length': payload.length, accept: 'application/json' },
+      });
+      let settled = false;
+      const finish = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        clearTimeout(connectTimer);
+        signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const fail = (failure: LineFailure): void => finish(() => { req.destroy(); reject(new AttemptError(failure)); });
+      const timeoutError = Object.assign(new Error(`no answer within ${this.options.timeoutMs} ms`), { code: 'ELINE_TIMEOUT' });
+      const deadline = setTimeout(() => fail(fromNetworkError(timeoutError, false)), this.options.timeoutMs);
+      let connectTimer: NodeJS.Timeout | undefined;
+      const onAbort = (): void => finish(() => { req.destroy(); reject(signal?.reason); });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('socket', (socket) => {
+        if (req.reusedSocket) return;
+        const connectError = Object.assign(new Error(`no TLS connection within ${this.options.connectTimeoutMs} ms`), { code: 'ECONNECT_TIMEOUT' });
+        connectTimer = setTimeout(() => fail(fromNetworkError(connectError, false)), this.options.connectTimeoutMs);
+        socket.once('secureConnect', () => clearTimeout(connectTimer));
+      });
+      req.on('error', (error) => fail(fromNetworkError(error, req.reusedSocket)));
+      req.on('response', (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_BODY) fail(malformed('body too large'));
+          else chunks.push(chunk);
+        });
+        res.on('error', (error) => fail(fromNetworkError(error, false)));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            fail(status >= 500 ? fromHttpStatus(status) : malformed(`not JSON (HTTP ${status})`));
+            return;
+          }
+          if (status === 200) { finish(() => resolve(parsed)); return; }
+          // 4xx with a well-formed error header is an answer, not a line fault.
+          const header = (parsed as { header?: HeaderBody } | null)?.header;
+          if (status >= 400 && status < 500 && validators.inquiryResponse(parsed) && header?.segmentOfResult === 'error') {
+            finish(() => resolve(parsed));
+            return;
+          }
+          fail(status >= 500 ? fromHttpStatus(status) : malformed(`unexpected HTTP ${status}`));
+        });
+      });
+      req.end(payload);
+    });
+  }
+}

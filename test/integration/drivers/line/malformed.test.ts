@@ -1,0 +1,67 @@
+// A service that answers nonsense: every odd body ends as LINE_ERROR, never a crash or a result.
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { join } from 'node:path';
+import { silentLogger } from '../../../../vocabulary/log.js';
+import { HttpsEligibilityClient } from '../../../../drivers/line/https-client.js';
+import { pkiDir } from '../../../helpers/line-harness.js';
+
+const header = { processExecutionTime: 'now', referenceClassification: 'number', segmentOfResult: 'normal', errorCode: null, errorMessage: null };
+const goodResult = {
+  status: 'valid', reason: null, registered: true, person: null,
+  viewable: { drugInfo: false, checkupInfo: false, medicalInfo: false }, checkedAt: 'now',
+};
+const BODIES: readonly [string, number, string][] = [
+  ['null', 200, 'null'],
+  ['array', 200, '[]'],
+  ['empty', 200, ''],
+  ['no header', 200, JSON.stringify({ result: goodResult })],
+  ['normal without result', 200, JSON.stringify({ header, result: null })],
+  ['unknown status', 200, JSON.stringify({ header, result: { ...goodResult, status: 'probably' } })],
+  ['copay over 100', 200, JSON.stringify({ header, result: { ...goodResult, person: { copayRatio: 300 } } })],
+  ['4xx without error header', 400, JSON.stringify({ error: 'nope' })],
+  ['redirect', 302, ''],
+  ['reason not a string', 200, JSON.stringify({ header, result: { ...goodResult, reason: 12 } })],
+  ['prototype pollution', 200, '{"__proto__": {"status": "valid"}, "header": 1}'],
+  ['deep nesting', 200, '['.repeat(5000) + ']'.repeat(5000)],
+];
+
+t.test('nonsense answers are LINE_ERROR', async (t) => {
+  const dir = await pkiDir();
+  let next: [number, string] = [200, ''];
+  const paths: string[] = [];
+  const server = createServer({
+    cert: readFileSync(join(dir, 'service', 'server.pem')), key: readFileSync(join(dir, 'service', 'server.key')),
+    ca: readFileSync(join(dir, 'clinic', 'ca.pem')), requestCert: true, rejectUnauthorized: true,
+  }, (req, res) => {
+    paths.push(req.url ?? '');
+    req.resume();
+    req.on('end', () => res.writeHead(next[0], { 'content-type': 'application/json' }).end(next[1]));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => { server.closeAllConnections(); server.close(); });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const client = new HttpsEligibilityClient({
+    url: `https://localhost:${port}/oqs`,
+    tls: { ca: readFileSync(join(dir, 'service', 'ca.pem')), cert: readFileSync(join(dir, 'clinic', 'client.pem')), key: readFileSync(join(dir, 'clinic', 'client.key')) },
+    timeoutMs: 5000, connectTimeoutMs: 3000, retries: 0, retryBaseMs: 10, breakerThreshold: 1000, breakerCooldownMs: 1000, batchChunk: 100, batchConcurrency: 1,
+  }, silentLogger);
+  await client.start();
+  t.teardown(() => client.stop());
+  const query = { insurerNumber: '01130012', symbol: '1', number: '2', branch: '00', birthDate: '2000-01-01' };
+  for (const [name, status, body] of BODIES) {
+    next = [status, body];
+    await t.rejects(client.checkByNumber(query), { code: 'LINE_ERROR' }, `number: ${name}`);
+    await t.rejects(client.challenge(), { code: 'LINE_ERROR' }, `challenge: ${name}`);
+    const batch = await client.checkBatch([query]);
+    t.same(batch.map((b) => (b.ok ? 'ok' : b.code)), ['LINE_ERROR'], `batch: ${name}`);
+  }
+  // A batch answer for other patients than asked.
+  next = [200, JSON.stringify({ header, items: [{ index: 1, header, result: goodResult }] })];
+  t.same((await client.checkBatch([query])).map((b) => (b.ok ? 'ok' : b.code)), ['LINE_ERROR'], 'batch: wrong index');
+  next = [200, JSON.stringify({ header, items: [{ index: 0, header, result: goodResult }] })];
+  t.same((await client.checkBatch([query])).map((b) => (b.ok ? b.result.status : b.code)), ['valid'], 'and a right one passes');
+  t.equal(paths.at(-1), '/oqs/v1/inquiries/batch', 'a path prefix in line.url is kept');
+});

@@ -1,0 +1,219 @@
+// Every outcome of the check-in flow, driven through fakes of the card and line and the
+// in-process simulators of the panel and face.
+import t from 'tap';
+import { validateConfig } from '../../../../config/load.js';
+import { runCheckin, type ReaderState } from '../../../../daemon/flow/checkin-flow.js';
+import { buildCheckinEvent, type CheckinEvent, type CheckinOutcome } from '../../../../daemon/flow/checkin-event.js';
+import { silentLogger } from '../../../../vocabulary/log.js';
+import { SimFaceMatcher } from '../../../../drivers/face/sim/sim-face-matcher.js';
+import { SimReaderPanel, type SimPanelScript } from '../../../../drivers/panel/index.js';
+import type { FaceDecision } from '../../../../drivers/face/face-matcher.js';
+import { FakeCardSession, FakeLine, type FakeCardOptions, type LineScenario } from '../../../helpers/flow-fakes.js';
+
+
+interface Scenario {
+  card?: FakeCardOptions;
+  panel?: SimPanelScript;
+  face?: FaceDecision[];
+  line?: LineScenario;
+  flow?: Record<string, unknown>;
+  shutdown?: boolean;
+}
+
+async function run(s: Scenario) {
+  const config = validateConfig({ flow: { faceTimeoutMs: 500, consentTimeoutMs: 300, pinTimeoutMs: 300, lineTimeoutMs: 300, cardReadTimeoutMs: 300, ...s.flow } });
+  const panel = new SimReaderPanel(config.panel);
+  await panel.start();
+  panel.script(s.panel ?? {});
+  await panel.show({ kind: 'welcome' }); // the reader idles on welcome before a card arrives
+  await Promise.resolve();
+  const face = new SimFaceMatcher(s.face ?? ['match'], 0.5, 5);
+  const line = new FakeLine(s.line ?? 'valid');
+  const card = new FakeCardSession(s.card);
+  const states: ReaderState[] = [];
+  const committed: CheckinEvent[] = [];
+  const outcomes: CheckinOutcome[] = [];
+  const shutdown = new AbortController();
+  if (s.shutdown) shutdown.abort();
+  const event = await runCheckin(card, {
+    config: config.flow,
+    panel,
+    face,
+    line,
+    logger: silentLogger,
+    shutdown: shutdown.signal,
+    setState: (state) => states.push(state),
+    commit: async (outcome: CheckinOutcome, startedAt: number) => {
+      outcomes.push(outcome);
+      const e = buildCheckinEvent(outcome, { eventId: `e${committed.length}`, gatewayId: 'gw', readerId: 'r', startedAt, now: Date.now() });
+      committed.push(e);
+      return e;
+    },
+  });
+  return { event, states, committed, outcomes, card, line, panel };
+}
+
+t.test('face match, consent and a valid insurance: ELIGIBLE with patient data', async (t) => {
+  const { event, states, committed, line } = await run({});
+  t.equal(event.result.code, 'ELIGIBLE');
+  t.equal(event.result.ok, true);
+  t.equal(event.method, 'face');
+  t.equal(event.face?.decision, 'match');
+  t.equal(event.eligibility?.person?.name, '山田 太郎');
+  t.same(states, ['card', 'face', 'consent', 'querying', 'done']);
+  t.equal(committed.length, 1, 'committed exactly once');
+  t.equal(line.requests[0]?.method, 'face');
+  t.equal(line.requests[0]?.proof, undefined, 'no PIN proof on the face path');
+});
+
+t.test('consents answered on the panel travel to the line and the event', async (t) => {
+  const { event, line } = await run({ panel: { consent: { drugInfo: true, checkupInfo: false, medicalInfo: true, limitCertificate: false, specificDisease: true } } });
+  t.same(line.requests[0]?.consents, { drugInfo: true, checkupInfo: false, medicalInfo: true, limitCertificate: false, specificDisease: true });
+  t.same(event.consents, line.requests[0]?.consents);
+});
+
+t.test('a card that is not a My Number card: CARD_UNSUPPORTED', async (t) => {
+  const { event } = await run({ card: { kind: 'unknown' } });
+  t.equal(event.result.code, 'CARD_UNSUPPORTED');
+  t.equal(event.eligibility, null);
+});
+
+t.test('card removed during the certificate read: CARD_REMOVED, no hang', async (t) => {
+  const { event, states } = await run({ card: { removeDuringRead: true }, flow: { cardReadTimeoutMs: 60000 } });
+  t.equal(event.result.code, 'CARD_REMOVED');
+  t.equal(states.at(-1), 'done', 'a failed check-in is finished, not a device error');
+});
+
+t.test('a card that never answers: CARD_TIMEOUT', async (t) => {
+  const { event } = await run({ card: { hangCertificate: true } });
+  t.equal(event.result.code, 'CARD_TIMEOUT');
+});
+
+t.test('a card error from the driver keeps its code', async (t) => {
+  const { event } = await run({ card: { certError: 'CARD_ERROR' } });
+  t.equal(event.result.code, 'CARD_ERROR');
+});
+
+t.test('face mismatch falls back to the PIN; right PIN signs the challenge', async (t) => {
+  const { event, line, states } = await run({ face: ['mismatch'], panel: { pins: ['1234'] } });
+  t.equal(event.result.code, 'ELIGIBLE');
+  t.equal(event.method, 'pin');
+  t.equal(event.face?.decision, 'mismatch', 'the failed face score stays on the record');
+  t.ok(line.requests[0]?.proof?.signature.length, 'the card signed the service challenge');
+  t.equal(line.requests[0]?.proof?.challenge, 'challenge-123');
+  t.ok(states.includes('pin'));
+});
+
+t.test('face mismatch with face as the only method: FACE_MISMATCH', async (t) => {
+  const { event } = await run({ face: ['mismatch'], flow: { identityMethods: ['face'] } });
+  t.equal(event.result.code, 'FACE_MISMATCH');
+  t.equal(event.method, null);
+  t.equal(event.eligibility, null);
+});
+
+t.test('nobody in front of the camera with face only: FACE_TIMEOUT', async (t) => {
+  const { event } = await run({ face: ['no-face'], flow: { identityMethods: ['face'] } });
+  t.equal(event.result.code, 'FACE_TIMEOUT');
+});
+
+t.test('a photo held up to the camera: FACE_SPOOF and no PIN fallback', async (t) => {
+  const { event, card } = await run({ face: ['spoof'] });
+  t.equal(event.result.code, 'FACE_SPOOF');
+  t.equal(card.verifies.length, 0);
+});
+
+t.test('wrong PIN twice: PIN_WRONG with tries left, exactly one VERIFY per PIN typed', async (t) => {
+  const { event, card } = await run({ panel: { identity: 'pin', pins: ['0000', '1111'] } });
+  t.equal(event.result.code, 'PIN_WRONG');
+  t.equal(event.result.triesLeft, 1);
+  t.equal(card.verifies.length, 2);
+});
+
+t.test('wrong then right PIN: ELIGIBLE', async (t) => {
+  const { event, card } = await run({ panel: { identity: 'pin', pins: ['0000', '1234'] } });
+  t.equal(event.result.code, 'ELIGIBLE');
+  t.equal(card.verifies.length, 2);
+});
+
+t.test('a locked PIN is not tried at all: PIN_LOCKED', async (t) => {
+  const { event, card } = await run({ card: { triesLeft: 0 }, panel: { identity: 'pin' } });
+  t.equal(event.result.code, 'PIN_LOCKED');
+  t.equal(card.verifies.length, 0);
+});
+
+t.test('the last try used up: PIN_LOCKED', async (t) => {
+  const { event } = await run({ card: { triesLeft: 1 }, panel: { identity: 'pin', pins: ['9999'] } });
+  t.equal(event.result.code, 'PIN_LOCKED');
+  t.equal(event.result.triesLeft, 0);
+});
+
+t.test('PIN cancelled on the pad: PIN_CANCELLED', async (t) => {
+  const { event } = await run({ panel: { identity: 'pin', pins: ['cancel'] } });
+  t.equal(event.result.code, 'PIN_CANCELLED');
+});
+
+t.test('consent cancelled and consent timed out', async (t) => {
+  t.equal((await run({ panel: { consent: 'cancel' } })).event.result.code, 'CONSENT_CANCELLED');
+  t.equal((await run({ panel: { hang: ['consent'] } })).event.result.code, 'CONSENT_TIMEOUT');
+});
+
+t.test('insurance not valid: NOT_ELIGIBLE, the service answer is kept', async (t) => {
+  const { event } = await run({ line: 'invalid' });
+  t.equal(event.result.code, 'NOT_ELIGIBLE');
+  t.equal(event.eligibility?.status, 'invalid');
+});
+
+t.test('card not registered for insurance use: NOT_REGISTERED', async (t) => {
+  const { event } = await run({ line: 'unregistered', panel: { registration: 'decline' } });
+  t.equal(event.result.code, 'NOT_REGISTERED');
+});
+
+t.test('line down, line error, certificate revoked, and a line that never answers', async (t) => {
+  t.equal((await run({ line: 'LINE_DOWN' })).event.result.code, 'LINE_DOWN');
+  t.equal((await run({ line: 'LINE_ERROR' })).event.result.code, 'LINE_ERROR');
+  t.equal((await run({ line: 'CERT_INVALID' })).event.result.code, 'CERT_INVALID');
+  t.equal((await run({ line: 'hang' })).event.result.code, 'LINE_TIMEOUT');
+});
+
+t.test('the gateway stopping mid-way: SHUTTING_DOWN, still committed', async (t) => {
+  const { event, committed } = await run({ shutdown: true });
+  t.equal(event.result.code, 'SHUTTING_DOWN');
+  t.equal(committed.length, 1);
+});
+
+t.test('the panel shows the result the patient understands', async (t) => {
+  const { panel } = await run({ line: 'LINE_DOWN' });
+  const screens = panel.history.filter((r) => r.kind === 'screen').map((r) => (r.kind === 'screen' ? r.screen : null));
+  t.match(screens.at(-1), { kind: 'see-desk', code: 'LINE_DOWN' });
+});
+
+t.test('an unregistered card registered at the reader on the patient\'s request', async (t) => {
+  const line = 'unregistered';
+  const declined = await run({ line, panel: { registration: 'decline' } });
+  t.equal(declined.event.registeredAtReader, false);
+  t.equal(declined.line.requests.length, 1, 'no registration without the patient asking');
+  const registered = await run({ line, panel: { registration: 'register' } });
+  t.equal(registered.line.requests.length, 2);
+  t.equal(registered.line.requests[1]?.registerInsuranceUse, true);
+});
+
+t.test('a check-in with staff assisting says so', async (t) => {
+  t.equal((await run({ panel: { assisted: true } })).event.assisted, true);
+  t.equal((await run({})).event.assisted, false);
+});
+
+t.test('line down: the request is handed back for a re-check, not published', async (t) => {
+  const { committed, outcomes } = await run({ line: 'LINE_DOWN' });
+  t.equal(committed[0]?.result.code, 'LINE_DOWN');
+  t.ok(outcomes[0]?.pendingRequest?.certificate, 'the request is kept for the re-check');
+  t.notOk('pendingRequest' in committed[0]!, 'the event itself carries no request');
+});
+
+t.test('no usable face in the card photo: the PIN takes over; with face only it ends FACE_TIMEOUT', async (t) => {
+  const photo = Buffer.alloc(0); // SimFaceMatcher.enrol refuses an empty photo like a faceless one
+  const fallback = await run({ card: { photo }, panel: { pins: ['1234'] } });
+  t.equal(fallback.event.result.code, 'ELIGIBLE');
+  t.equal(fallback.event.method, 'pin');
+  const faceOnly = await run({ card: { photo }, flow: { identityMethods: ['face'] } });
+  t.equal(faceOnly.event.result.code, 'FACE_TIMEOUT');
+});
