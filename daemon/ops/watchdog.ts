@@ -6,10 +6,8 @@ import { EventEmitter } from 'node:events';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Notifier } from './notify.js';
 
-export interface HealthProbe {
-  /** Null when healthy, else why not (one sentence, no patient data). */
-  (): Promise<string | null>;
-}
+/** Null when healthy, else why not (one sentence, no patient data). */
+export type HealthProbe = () => Promise<string | null>;
 
 export interface WatchdogOptions {
   readonly notifier: Notifier;

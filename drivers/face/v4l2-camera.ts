@@ -18,7 +18,8 @@ export class V4l2Camera implements FrameSource {
 
   async open(): Promise<void> {
     if (this.#capture) return;
-    const cv = (this.#cv = await loadOpenCv());
+    const cv = await loadOpenCv();
+    this.#cv = cv;
     try {
       const capture = new cv.VideoCapture(this.device, cv.CAP_V4L2);
       capture.set(cv.CAP_PROP_FRAME_WIDTH, this.width);
@@ -41,7 +42,7 @@ export class V4l2Camera implements FrameSource {
     if (!capture || !cv) throw new GatewayError('CAMERA_DOWN', 'The camera is not open', { device: this.device });
     for (let empty = 0; empty < MAX_EMPTY_READS; empty++) {
       signal?.throwIfAborted();
-      let mat;
+      let mat: Awaited<ReturnType<typeof capture.readAsync>>;
       try {
         mat = await capture.readAsync();
       } catch (error) {

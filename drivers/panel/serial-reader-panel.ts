@@ -155,7 +155,9 @@ export class SerialReaderPanel extends EventEmitter<ReaderPanelEvents> implement
       port.on('close', () => this.#lost(generation, 'port closed'));
       port.on('error', (error: Error) => this.#lost(generation, `port error: ${error.message}`));
       link.on('frame', (frame) => this.#onFrame(frame));
-      link.on('fault', (fault) => void (this.faults[fault] = (this.faults[fault] ?? 0) + 1));
+      link.on('fault', (fault) => {
+        this.faults[fault] = (this.faults[fault] ?? 0) + 1;
+      });
       link.on('dead', (reason) => this.#lost(generation, reason));
       const reply = await this.#handshake(link);
       if (!PROTOCOL_VERSIONS.some((v) => v === reply.version)) throw new Error(`panel speaks no protocol version we do (${reply.version})`);

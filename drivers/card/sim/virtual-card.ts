@@ -106,7 +106,7 @@ export class VirtualCard {
   #readBinary(cmd: CommandApdu): Buffer {
     if (cmd.p1 & 0x80) return sw(SW.functionNotSupported);
     const ef = this.#ef;
-    if (!ef || ef.file.kind !== 'binary') return sw(SW.commandNotAllowed);
+    if (ef?.file.kind !== 'binary') return sw(SW.commandNotAllowed);
     if (!this.#allowed(ef.file.access)) return sw(SW.securityNotSatisfied);
     const offset = (cmd.p1 << 8) | cmd.p2;
     const size = ef.file.data.length;
@@ -121,7 +121,7 @@ export class VirtualCard {
   #verify(cmd: CommandApdu): Buffer {
     const ef = this.#ef;
     if (cmd.p1 !== 0 || cmd.p2 !== P2_SELECTED_EF) return sw(SW.incorrectP1P2);
-    if (!ef || ef.file.kind !== 'pin' || !this.#app || this.#app.name === 'cardInfoInputSupport') return sw(SW.conditionsNotSatisfied);
+    if (ef?.file.kind !== 'pin' || !this.#app || this.#app.name === 'cardInfoInputSupport') return sw(SW.conditionsNotSatisfied);
     const surface = ef.id === SURFACE_FILE.pinB && this.#app.name === 'cardSurface';
     if (!surface && ef.id !== JPKI_FILE.userAuthPin) return sw(SW.conditionsNotSatisfied);
     const tries = surface ? this.#surfaceTries : this.#pinTries;
@@ -137,7 +137,7 @@ export class VirtualCard {
   #sign(cmd: CommandApdu): Buffer {
     const ef = this.#ef;
     if (cmd.p1 !== 0 || cmd.p2 !== P2_SELECTED_EF) return sw(SW.incorrectP1P2);
-    if (!ef || ef.file.kind !== 'key' || this.#app?.name !== 'jpki') return sw(SW.conditionsNotSatisfied);
+    if (ef?.file.kind !== 'key' || this.#app?.name !== 'jpki') return sw(SW.conditionsNotSatisfied);
     if (!this.#allowed(ef.file.access)) return sw(SW.securityNotSatisfied);
     if (!cmd.data || cmd.data.length > 245) return sw(SW.wrongLength);
     // The card pads (PKCS#1 v1.5, block type 1) and exponentiates: privateEncrypt does exactly that.

@@ -21,7 +21,12 @@ export function maskableTerminal(): { readonly rl: Interface; mask(on: boolean):
     },
   });
   const rl = createInterface({ input: process.stdin, output, terminal: process.stdin.isTTY === true });
-  return { rl, mask: (on) => void (masked = on) };
+  return {
+    rl,
+    mask: (on) => {
+      masked = on;
+    },
+  };
 }
 
 export class TerminalPatient implements Patient {

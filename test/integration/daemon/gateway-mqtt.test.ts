@@ -61,7 +61,7 @@ async function scenario(t: Test, interval: number, clientId: string) {
 }
 
 t.test('a check-in arrives on a real broker, valid against its schema', async (t) => {
-  const { broker, dir, client, received, daemon } = await scenario(t, 0, 'itest-ehr-1');
+  const { broker, client, received, daemon } = await scenario(t, 0, 'itest-ehr-1');
 
   const status = await waitFor('online status', () => received.find((m) => m.topic === 'oqs/itest/status' && m.body.state === 'online'), 30000).catch((e: Error) => {
     throw new Error(`${e.message}\n${daemon.output()}`);
@@ -94,7 +94,7 @@ t.test('a check-in arrives on a real broker, valid against its schema', async (t
 });
 
 t.test('the broker stopped and started mid-way: every committed check-in is delivered', async (t) => {
-  const { broker, dir, client, received, daemon } = await scenario(t, 1, 'itest-ehr-2');
+  const { broker, dir, received, daemon } = await scenario(t, 1, 'itest-ehr-2');
   const checkins = () => received.filter((m) => m.topic === 'oqs/itest/checkins');
   await waitFor('first check-in', () => checkins().length >= 1, 30000).catch((e: Error) => {
     throw new Error(`${e.message}\n${daemon.output()}`);

@@ -1,7 +1,7 @@
 // Reads an X.509 CRL (RFC 5280 §5) just far enough to list the revoked serial numbers, and checks
 // its signature with the issuing CA's key. Node's crypto has no CRL parser; a full ASN.1 library
 // would be a large dependency for one list of integers.
-import { createPublicKey, verify, type KeyObject, X509Certificate } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject, type X509Certificate } from 'node:crypto';
 
 interface Tlv { tag: number; start: number; end: number; headerLength: number }
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { silentLogger } from '../../../../vocabulary/log.js';
 import { SimCardReader } from '../../../../drivers/card/sim/sim-card-reader.js';
-import { type CardSession } from '../../../../drivers/card/card-reader.js';
+import type { CardSession } from '../../../../drivers/card/card-reader.js';
 import { PinDigits } from '../../../../vocabulary/pin-digits.js';
 import { TEST_PIN } from '../../../../drivers/card/sim/profiles.js';
 import { startHarness } from '../../../helpers/line-harness.js';

@@ -4,7 +4,7 @@ import t from 'tap';
 import { once } from 'node:events';
 import { silentLogger } from '../../../../vocabulary/log.js';
 import { CardConfigSchema, type CardConfig } from '../../../../drivers/card/config.js';
-import { type CardSession } from '../../../../drivers/card/card-reader.js';
+import type { CardSession } from '../../../../drivers/card/card-reader.js';
 import { PinDigits } from '../../../../vocabulary/pin-digits.js';
 import { createCardReader, SimCardReader } from '../../../../drivers/card/index.js';
 import { summariseCertificate } from '../../../../drivers/card/certificate.js';

@@ -22,7 +22,7 @@ function wire(options = { ackTimeoutMs: 300, maxResends: 3, quietMs: 30 }) {
   return { a, b, tamper, got, faults, close: () => (a.close(), b.close()) };
 }
 
-const keep: Tamper = (x) => x;
+const _keep: Tamper = (x) => x;
 const drop: Tamper = () => null;
 const spoil: Tamper = (x) => {
   const y = Buffer.from(x);
