@@ -17,7 +17,7 @@ export interface GatewayMetrics {
 
 export function createMetrics(ctx: FeatureContext, host: () => HostFigures | null): GatewayMetrics {
   const registry = new Registry();
-  registry.setDefaultLabels({ ctx: ctx.config.gatewayId });
+  registry.setDefaultLabels({ gateway: ctx.config.gatewayId });
   collectDefaultMetrics({ register: registry, prefix: 'oqsgw_process_' });
 
   const checkins = new Counter({ name: 'oqsgw_checkins_total', help: 'Finished check-ins by result code', labelNames: ['result', 'method'] as const, registers: [registry] });
