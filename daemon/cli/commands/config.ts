@@ -13,8 +13,10 @@ export function registerConfigCommands(program: Command): void {
     .description('Validate a config file; prints each problem with the key, the value and what is allowed')
     .action((file: string) => {
       try {
-        loadConfig(file);
-        console.log(`${file}: OK`);
+        const notes: string[] = [];
+        loadConfig(file, (note) => notes.push(note));
+        for (const note of notes) console.log(`${file}: note: ${note}`);
+        console.log(`${file}: OK${notes.length > 0 ? ' (an older layout, read with the changes above)' : ''}`);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         for (const problem of error.problems) console.error(`${file}: ${problem}`);

@@ -1,10 +1,15 @@
 // A technician's config from an older gateway still loads after an upgrade, with one note per
 // change; a file from a newer gateway is refused with a clear reason; a current file is silent.
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseConfig } from '../../../config/load.js';
 import { migrateConfig } from '../../../config/migrate.js';
 import { CONFIG_VERSION } from '../../../config/schema.js';
 import { ConfigError } from '../../../vocabulary/config-error.js';
+import { fromRoot } from '../../../vocabulary/paths.js';
 
 const V1 = `
 gatewayId: old
@@ -67,4 +72,15 @@ t.test('both ehr and mqtt.ehr: the top-level section wins and the old one is dro
   const config = parseConfig('ehr:\n  maxBatchPatients: 300\nmqtt:\n  ehr:\n    maxBatchPatients: 50\n', 'both.yaml', '/etc', (n) => notes.push(n));
   t.equal(config.ehr.maxBatchPatients, 300);
   t.match(notes[0], /mqtt\.ehr moved/);
+});
+
+t.test('oqsgw config check on an old file: OK, with each change as a note line', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'oqs-config-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'old.yaml'), V1);
+  const run = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), fromRoot('daemon/cli/main.ts'), 'config', 'check', join(dir, 'old.yaml')], { encoding: 'utf8' });
+  t.equal(run.status, 0, run.stderr);
+  const lines = run.stdout.trim().split('\n');
+  t.equal(lines.filter((l) => l.includes(': note: ')).length, 3);
+  t.match(lines.at(-1), /old\.yaml: OK \(an older layout/);
 });
