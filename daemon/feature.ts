@@ -20,8 +20,6 @@ import type { Outbox } from './store/outbox.js';
 export interface GatewayEvents {
   /** A check-in was committed (before it is published). */
   checkin: [CheckinEvent];
-  /** A check-in ended LINE_DOWN / LINE_TIMEOUT: its request, to re-run when the line is back. */
-  recheck: [{ readonly eventId: string; readonly request: CardCheckRequest }];
   /** The reader moved to another state (the same states the retained state topic carries). */
   'reader-state': [{ readonly state: ReaderState; readonly at: number }];
   /** A feature replaces the early warnings (certificate, disk, clock); the gateway republishes its status. */
@@ -32,6 +30,13 @@ export type GatewayBus = EventEmitter<GatewayEvents>;
 
 /** Adds to a check-in before it is committed (e.g. the EHR's patient id, daemon/ehr/). */
 export type CheckinEnricher = (event: CheckinEvent) => Promise<CheckinEvent>;
+
+/**
+ * Stores a card check-in that met a down line for a re-check, BEFORE the check-in is committed, so
+ * an event that says `recheck.status: 'queued'` always has its stored re-check (a SIGKILL between
+ * the two leaves at worst a re-check of an event that was never committed, not the reverse).
+ */
+export type CheckinRechecker = (eventId: string, request: CardCheckRequest) => Promise<void>;
 
 /** What the gateway knows right now; read-only, kept current by the gateway. */
 export interface GatewayState {
@@ -56,6 +61,8 @@ export interface FeatureContext {
   readonly bus: GatewayBus;
   /** Called in order on every check-in before commit; returns the remover. */
   addCheckinEnricher(enricher: CheckinEnricher): () => void;
+  /** One at most (the EHR feature); without it, LINE_DOWN check-ins say no re-check will come. */
+  setCheckinRechecker(rechecker: CheckinRechecker): () => void;
 }
 
 export interface GatewayFeature {

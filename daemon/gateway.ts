@@ -13,8 +13,8 @@ import { createEligibilityClient } from '../drivers/line/index.js';
 import type { Logger } from '../vocabulary/log.js';
 import { GatewayError } from '../vocabulary/result-codes.js';
 import type { Devices } from './devices.js';
-import type { CheckinEnricher, FeatureContext, FeatureFactory, GatewayEvents, GatewayFeature, GatewayState } from './feature.js';
-import { buildCheckinEvent, type CheckinEvent, type CheckinOutcome } from './flow/checkin-event.js';
+import type { CheckinEnricher, CheckinRechecker, FeatureContext, FeatureFactory, GatewayEvents, GatewayFeature, GatewayState } from './feature.js';
+import { buildCheckinEvent, lineWasDown, noRecheck, RECHECK_QUEUED, type CheckinEvent, type CheckinOutcome, type CheckinRecheck } from './flow/checkin-event.js';
 import { runCheckin, type ReaderState } from './flow/checkin-flow.js';
 import { checkBrokerUrl, connectBroker, publishAsync } from './mqtt/connection.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
@@ -39,6 +39,7 @@ export class Gateway {
   /** The event bus features listen on; the gateway is its only emitter apart from 'warnings'. */
   readonly bus = new EventEmitter<GatewayEvents>();
   #enrichers: CheckinEnricher[] = [];
+  #rechecker: CheckinRechecker | null = null;
 
   private constructor(
     readonly config: GatewayConfig,
@@ -151,6 +152,10 @@ export class Gateway {
       broker: { embedded: this.broker !== null, host: this.#brokerHost() },
       state, bus: this.bus,
       addCheckinEnricher: (enricher) => this.addCheckinEnricher(enricher),
+      setCheckinRechecker: (rechecker) => {
+        this.#rechecker = rechecker;
+        return () => { if (this.#rechecker === rechecker) this.#rechecker = null; };
+      },
     };
   }
 
@@ -249,11 +254,24 @@ export class Gateway {
         return event;
       });
     }
+    if (lineWasDown(outcome.code)) event = { ...event, recheck: await this.#scheduleRecheck(event.eventId, outcome) };
     await this.outbox.commit(event.eventId, this.topics.checkins, event);
     this.#lastCheckinAt = Date.now();
     this.bus.emit('checkin', event);
-    if (outcome.pendingRequest) this.bus.emit('recheck', { eventId: event.eventId, request: outcome.pendingRequest });
     return event;
+  }
+
+  /** Every LINE_DOWN check-in is either queued for a re-check (before its commit) or says why not. */
+  async #scheduleRecheck(eventId: string, outcome: CheckinOutcome): Promise<CheckinRecheck> {
+    if (!outcome.pendingRequest) return noRecheck('CARD_NEEDED');
+    if (!this.#rechecker) return noRecheck('REQUESTS_OFF');
+    try {
+      await this.#rechecker(eventId, outcome.pendingRequest);
+      return RECHECK_QUEUED;
+    } catch (error) {
+      this.logger.error({ eventId, err: String(error) }, 'could not store the check-in for a re-check');
+      return noRecheck('QUEUE_FAILED');
+    }
   }
 
   /** For features: called in order on every check-in before commit; returns the remover. */

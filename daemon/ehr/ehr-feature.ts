@@ -57,10 +57,11 @@ export function createEhrFeature(ctx: FeatureContext): EhrFeature | null {
   const inquiries = new Limiter(INQUIRIES_AT_ONCE);
   let removeEnricher: (() => void) | null = null;
   // A card check-in that met a line that was down: re-checked like an inquiry, answered on rechecks.
-  const onRecheck = ({ eventId, request }: { readonly eventId: string; readonly request: CardCheckRequest }) => {
-    void rechecks.enqueue('checkin', { requestId: eventId, correlationId: null }, toPending(request))
-      .catch((error: unknown) => logger.error({ eventId, err: String(error) }, 'could not queue the check-in for re-check'));
+  // Stored before the check-in is committed (the gateway awaits this), so 'queued' is never a lie.
+  const onRecheck = async (eventId: string, request: CardCheckRequest) => {
+    await rechecks.enqueue('checkin', { requestId: eventId, correlationId: null }, toPending(request));
   };
+  let removeRechecker: (() => void) | null = null;
   let purgeTimer: NodeJS.Timeout | null = null;
   let subscribed = false;
 
@@ -132,7 +133,7 @@ export function createEhrFeature(ctx: FeatureContext): EhrFeature | null {
         const patientId = await links.patientIdFor(key);
         return patientId ? { ...event, patientId } : event;
       });
-      ctx.bus.on('recheck', onRecheck);
+      removeRechecker = ctx.setCheckinRechecker(onRecheck);
       ctx.mqtt.on('message', onMessage);
       ctx.mqtt.on('connect', subscribe);
       if (ctx.mqtt.connected) subscribe();
@@ -147,7 +148,7 @@ export function createEhrFeature(ctx: FeatureContext): EhrFeature | null {
       stopping.abort();
       removeEnricher?.();
       if (purgeTimer) clearInterval(purgeTimer);
-      ctx.bus.off('recheck', onRecheck);
+      removeRechecker?.();
       ctx.mqtt.off('message', onMessage);
       ctx.mqtt.off('connect', subscribe);
       await Promise.allSettled([...inFlight]);

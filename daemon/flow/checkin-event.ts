@@ -34,6 +34,38 @@ export interface CheckinEvent {
   readonly eligibility: EligibilityResult | null;
   /** The EHR's own patient id, when it linked this insured person before (docs/mqtt.md). */
   readonly patientId?: string;
+  /**
+   * Only for LINE_DOWN / LINE_TIMEOUT (else null): whether a re-check will follow on
+   * <base>/inquiries/rechecks, or why none will, so the EHR never waits for ever.
+   */
+  readonly recheck: CheckinRecheck | null;
+}
+
+/** Why a check-in that met a down line will not be re-checked (docs/mqtt.md, "Check-ins"). */
+export const NO_RECHECK_REASONS = {
+  /** The line failed before the card proved itself (PIN route: the service's challenge); a proof
+   * needs the card on the reader, so only a new check-in (or an inquiry by number) can follow. */
+  CARD_NEEDED: 'the line was down before the card could prove itself; check the patient in again, or ask by insurance number',
+  /** ehr.requests false: the gateway serves no EHR side, re-checks included. */
+  REQUESTS_OFF: 'ehr.requests is false on this gateway: no re-checks; check the patient in again when the line is back',
+  /** The re-check could not be stored (database error, see the gateway log). */
+  QUEUE_FAILED: 'the re-check could not be stored; check the patient in again when the line is back',
+} as const;
+export type NoRecheckReason = keyof typeof NO_RECHECK_REASONS;
+
+export type CheckinRecheck =
+  | { readonly status: 'queued'; readonly reason: null; readonly message: null }
+  | { readonly status: 'none'; readonly reason: NoRecheckReason; readonly message: string };
+
+export function noRecheck(reason: NoRecheckReason): CheckinRecheck {
+  return { status: 'none', reason, message: NO_RECHECK_REASONS[reason] };
+}
+
+export const RECHECK_QUEUED: CheckinRecheck = { status: 'queued', reason: null, message: null };
+
+/** The codes after which a check-in is worth asking again when the line is back. */
+export function lineWasDown(code: ResultCode): boolean {
+  return code === 'LINE_DOWN' || code === 'LINE_TIMEOUT';
 }
 
 export interface CheckinOutcome {
@@ -74,5 +106,7 @@ export function buildCheckinEvent(
     assisted: outcome.assisted ?? false,
     registeredAtReader: outcome.registeredAtReader ?? false,
     eligibility: outcome.eligibility,
+    // The gateway decides (queued or not) before the commit: gateway.ts commitCheckin.
+    recheck: null,
   };
 }

@@ -50,12 +50,12 @@ export async function startTestGateway(t: Test, mqtt: MqttOverrides, more: Recor
     await gateway.stop();
     rmSync(dir, { recursive: true, force: true });
   });
-  const ehr = ehrOf(gateway);
   return {
     gateway,
     config,
     dir,
-    ehr,
+    // Read when used: a test of ehr.requests false has no EHR feature.
+    get ehr() { return ehrOf(gateway); },
     lineFault: (kind) => {
       const service = (gateway.devices.line as SimEligibilityLine).service;
       if (!service) throw new Error('the sim line has no service');
