@@ -16,7 +16,8 @@ import type { Devices } from './devices.js';
 import type { CheckinEnricher, CheckinRechecker, FeatureContext, FeatureFactory, GatewayEvents, GatewayFeature, GatewayState } from './feature.js';
 import { buildCheckinEvent, lineWasDown, noRecheck, RECHECK_QUEUED, type CheckinEvent, type CheckinOutcome, type CheckinRecheck } from './flow/checkin-event.js';
 import { runCheckin, type ReaderState } from './flow/checkin-flow.js';
-import { checkBrokerUrl, connectBroker, publishAsync } from './mqtt/connection.js';
+import { connectBroker, publishAsync } from './mqtt/connection.js';
+import { assertStartable } from './startup-checks.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
 import { OutboxPublisher } from './mqtt/outbox-publisher.js';
 import { gatewayStatusPayload, readerStatePayload, type StatusWarning } from './mqtt/payloads.js';
@@ -57,6 +58,8 @@ export class Gateway {
 
   /** Starts everything or nothing: a part that fails to start stops the ones already running. */
   static async start(config: GatewayConfig, logger: Logger, version: string, features: readonly FeatureFactory[]): Promise<Gateway> {
+    // The same checks `oqsgw config check` runs (startup-checks.ts): refused before anything starts.
+    assertStartable(config);
     const cleanups: (() => Promise<void>)[] = [];
     try {
       const db = await Database.open(join(config.dataDir, 'gateway.sqlite'));
@@ -70,8 +73,6 @@ export class Gateway {
         cleanups.push(() => broker!.close());
         url = broker.url;
         logger.info({ broker: url }, 'no mqtt.url configured: embedded broker started on loopback (demo only)');
-      } else {
-        checkBrokerUrl(config.mqtt);
       }
 
       const devices: Devices = {

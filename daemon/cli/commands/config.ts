@@ -4,6 +4,25 @@ import { ConfigSchema } from '../../../config/schema.js';
 import { loadConfig } from '../../../config/load.js';
 import { ConfigError } from '../../../vocabulary/config-error.js';
 import { exampleConfig } from '../../../config/example.js';
+import { startupProblems } from '../../startup-checks.js';
+
+/** What `oqsgw config check FILE` prints and whether it passes (exit 0 / 2). */
+export function checkConfigFile(file: string): { ok: boolean; out: string[]; err: string[] } {
+  const out: string[] = [];
+  try {
+    const notes: string[] = [];
+    const loaded = loadConfig(file, (note) => notes.push(note));
+    for (const note of notes) out.push(`${file}: note: ${note}`);
+    // What `start` would refuse beyond the schema (files, keys, exposure): the very function it runs.
+    const problems = startupProblems(loaded);
+    if (problems.length > 0) throw new ConfigError(file, problems);
+    out.push(`${file}: OK${notes.length > 0 ? ' (an older layout, read with the changes above)' : ''}`);
+    return { ok: true, out, err: [] };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { ok: false, out, err: error.problems.map((problem) => `${file}: ${problem}`) };
+  }
+}
 
 export function registerConfigCommands(program: Command): void {
   const config = program.command('config').description('Check a config file or print the config schema');
@@ -12,16 +31,10 @@ export function registerConfigCommands(program: Command): void {
     .argument('<file>', 'YAML config file')
     .description('Validate a config file; prints each problem with the key, the value and what is allowed')
     .action((file: string) => {
-      try {
-        const notes: string[] = [];
-        loadConfig(file, (note) => notes.push(note));
-        for (const note of notes) console.log(`${file}: note: ${note}`);
-        console.log(`${file}: OK${notes.length > 0 ? ' (an older layout, read with the changes above)' : ''}`);
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        for (const problem of error.problems) console.error(`${file}: ${problem}`);
-        process.exitCode = 2;
-      }
+      const result = checkConfigFile(file);
+      for (const line of result.out) console.log(line);
+      for (const line of result.err) console.error(line);
+      if (!result.ok) process.exitCode = 2;
     });
   config
     .command('schema')

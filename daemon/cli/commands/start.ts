@@ -35,9 +35,14 @@ async function run(config: GatewayConfig, onStarted: (gateway: Gateway) => void 
     gateway = await Gateway.start(config, logger, version, FEATURES);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof BrokerConfigError) console.error(`config error: ${message}`);
+    // A config the gateway refuses (startup-checks.ts, or a driver's own files): exit 2, like a
+    // file that does not validate, with the same lines `oqsgw config check` prints.
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) console.error(`config error: ${problem}`);
+      console.error('Nothing was started. Fix the file, then check it with: oqsgw config check FILE');
+    } else if (error instanceof BrokerConfigError) console.error(`config error: ${message}`);
     else console.error(`oqsgw: could not start: ${message}`);
-    process.exit(error instanceof BrokerConfigError ? 2 : 1);
+    process.exit(error instanceof BrokerConfigError || error instanceof ConfigError ? 2 : 1);
   }
   let stopping = false;
   const stop = (signal: string) => {
