@@ -11,6 +11,7 @@ import { StatusConfigSchema } from '../daemon/status/config.js';
 import { OpsConfigSchema } from '../daemon/ops/config.js';
 import { FlowConfigSchema } from '../daemon/flow/config.js';
 import { EhrConfigSchema } from '../daemon/ehr/config.js';
+import { FhirConfigSchema } from '../daemon/fhir/config.js';
 import { PathOption } from '../vocabulary/path-option.js';
 
 /** The layout of the config file; bump it (and add a step to config/migrate.ts) when a key moves or goes. */
@@ -24,6 +25,10 @@ export const ConfigSchema = Type.Object(
     dataDir: PathOption('/var/lib/oqs-gateway', 'Where the SQLite store lives'),
     logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace'].map((l) => Type.Literal(l)), { default: 'info', description: 'Log level' }),
     retentionHours: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 72, description: 'Hours stored check-ins (patient data) are kept after delivery' }),
+    medicalInstitutionCode: Type.String({
+      pattern: '^([0-9]{10})?$', default: '',
+      description: '医療機関コード (10 digits): written into the official result files and names the EHR patient ids in FHIR bundles; empty: not set',
+    }),
     flow: FlowConfigSchema,
     mqtt: MqttConfigSchema,
     ehr: EhrConfigSchema,
@@ -33,6 +38,7 @@ export const ConfigSchema = Type.Object(
     line: LineConfigSchema,
     status: StatusConfigSchema,
     ops: OpsConfigSchema,
+    fhir: FhirConfigSchema,
   },
   { additionalProperties: false, default: {} },
 );

@@ -4,6 +4,7 @@ import type { FeatureFactory } from './feature.js';
 import { createEhrFeature } from './ehr/ehr-feature.js';
 import { statusFeature } from './status/feature.js';
 import { opsFeature } from './ops/feature.js';
+import { createFhirFeature } from './fhir/fhir-feature.js';
 
 // opsFeature stays last: its READY=1 tells systemd that everything before it has started.
-export const FEATURES: readonly FeatureFactory[] = [createEhrFeature, statusFeature, opsFeature];
+export const FEATURES: readonly FeatureFactory[] = [createEhrFeature, createFhirFeature, statusFeature, opsFeature];

@@ -11,6 +11,7 @@ import { registerFaceCommands } from './commands/face.js';
 import { registerStartCommands } from './commands/start.js';
 import { registerLineCommands } from './commands/line.js';
 import { registerPanelCommands } from './commands/panel.js';
+import { registerFhirCommand } from './commands/fhir.js';
 
 const { version } = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string };
 
@@ -33,5 +34,6 @@ registerCodesCommand(program);
 registerFaceCommands(program);
 registerLineCommands(program);
 registerPanelCommands(program);
+registerFhirCommand(program);
 
 await program.parseAsync(process.argv);

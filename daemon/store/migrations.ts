@@ -45,4 +45,15 @@ export const MIGRATIONS: readonly string[] = [
      finished_at INTEGER
    );
    CREATE UNIQUE INDEX ehr_batches_request ON ehr_batches (reply_topic, request_id) WHERE request_id IS NOT NULL`,
+  // 3: followers of the outbox (daemon/store/outbox-follower.ts): how far each feature that turns
+  // committed check-ins into something else (FHIR bundles, official result files) has got, and the
+  // files still to be written (they hold patient data: deleted once written).
+  `CREATE TABLE outbox_cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+   CREATE TABLE ehr_file_queue (
+     event_id TEXT PRIMARY KEY,
+     payload TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT
+   )`,
 ];
