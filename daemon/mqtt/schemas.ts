@@ -14,7 +14,7 @@ export type SchemaName =
   | 'inquiry-request.v1' | 'inquiry-response.v1'
   | 'batch-request.v1' | 'batch-accepted.v1' | 'batch-item.v1' | 'batch-summary.v1'
   | 'patient-link.v1' | 'patient-link-result.v1' | 'error.v1' | 'checkin.v1'
-  | 'status.v1' | 'reader-state.v1';
+  | 'status.v1' | 'reader-state.v1' | 'doctor.v1';
 
 /** The file behind a schema name, for tests and docs. */
 export function schemaFile(name: SchemaName): string {

@@ -29,28 +29,44 @@ export async function checkBroker(config: GatewayConfig, timeoutMs = 5000): Prom
   } catch (error) {
     return fail('broker', `cannot read the broker TLS files: ${errorText(error)}`, 'check mqtt.ca / mqtt.cert / mqtt.key');
   }
-  // A topic of our own under the base topic: the broker's ACL must allow the gateway to use it.
-  const topic = `${topicsFor(config.mqtt.baseTopic, config.gatewayId).base}/doctor/${randomUUID()}`;
+  // What `start` needs of the broker, asked the way the shipped ACL (systemd/mosquitto/) allows
+  // the gateway: read the request topics, write under <base>/replies/. The probe is a documented
+  // JSON payload (schemas/doctor.v1.schema.json) on <base>/replies/oqsgw-doctor, which no EHR
+  // reads (each reads only replies/<its name>/). MQTT 5 says in the SUBACK and PUBACK reason codes
+  // whether the ACL allowed it; a round trip would need a topic the gateway both reads and writes,
+  // which the ACL rightly has none of.
+  const topics = topicsFor(config.mqtt.baseTopic, config.gatewayId);
+  const requestTopics = [`${topics.base}/inquiries`, `${topics.base}/batches`, `${topics.base}/patients/link`];
+  const probeTopic = `${topics.base}/replies/oqsgw-doctor`;
+  const probe = { schema: 'oqs.doctor.v1', gatewayId: config.gatewayId, time: new Date().toISOString(), probeId: randomUUID() };
   const client = mqtt.connect(config.mqtt.url, options);
   client.on('error', () => {}); // reported through the promise below
+  const started = Date.now();
+  let step = 'connect';
   try {
-    const started = Date.now();
     await new Promise<void>((res, rej) => {
-      const timer = setTimeout(() => rej(new Error(`no round trip within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => rej(new Error(`no answer within ${timeoutMs} ms (${step})`)), timeoutMs);
       client.once('error', (e) => { clearTimeout(timer); rej(e); });
-      client.on('message', (t) => { if (t === topic) { clearTimeout(timer); res(); } });
       client.once('connect', () => {
-        client.subscribeAsync(topic, { qos: 1 })
+        step = 'subscribe';
+        client.subscribeAsync(requestTopics, { qos: 1 })
           .then((granted) => {
-            if (granted.some((g) => g.qos === 128)) throw new Error('subscription refused (ACL?)');
-            return client.publishAsync(topic, 'doctor', { qos: 1 });
+            const refused = granted.filter((g) => g.qos >= 0x80).map((g) => g.topic);
+            if (refused.length > 0) throw new Error(`the broker refused the subscription to ${refused.join(', ')} (not authorized?)`);
+            step = 'publish';
+            return client.publishAsync(probeTopic, JSON.stringify(probe), { qos: 1, properties: { contentType: 'application/json' } });
           })
+          .then(() => { clearTimeout(timer); res(); })
           .catch((e: unknown) => { clearTimeout(timer); rej(e instanceof Error ? e : new Error(String(e))); });
       });
     });
-    return ok('broker', `publish/subscribe round trip via ${new URL(config.mqtt.url).host} in ${Date.now() - started} ms`);
+    return ok('broker', `${new URL(config.mqtt.url).host}: connected, request topics subscribed, a probe published on ${probeTopic} (${Date.now() - started} ms)`);
   } catch (error) {
-    return fail('broker', `${new URL(config.mqtt.url).host}: ${errorText(error)}`, 'check the broker runs (systemctl status mosquitto), mqtt.url, credentials and ACLs');
+    const text = errorText(error);
+    const acl = /not authori[sz]ed|refused the subscription/i.test(text);
+    return fail('broker', `${new URL(config.mqtt.url).host}: ${step}: ${text}`, acl
+      ? `the broker's ACL does not let this user act as the gateway: it must read ${requestTopics.join(', ')} and write ${topics.base}/replies/# (systemd/mosquitto/oqs-gateway.acl)`
+      : 'check the broker runs (systemctl status mosquitto), mqtt.url, credentials and ACLs');
   } finally {
     await client.endAsync(true).catch(() => {});
   }

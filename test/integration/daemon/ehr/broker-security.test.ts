@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { CheckinOutcome } from '../../../../daemon/flow/checkin-event.js';
+import { checkBroker } from '../../../../daemon/ops/doctor/host-checks.js';
 import { fromRoot } from '../../../../vocabulary/paths.js';
 import { connectEhr } from '../../../helpers/ehr-client.js';
 import { startTestGateway } from '../../../helpers/ehr-gateway.js';
@@ -90,6 +91,24 @@ t.test('TLS + ACL with the example broker config', async (t) => {
   t.equal(marker.body.requestId, 'marker');
   t.same(ehr.on(`${BASE}/inquiries`), [], 'the EHR may not read requests (its own included)');
   t.same(ehr.on(`${BASE}/replies/someone-else`), [], "the EHR may not read another client's replies");
+
+  // Issue 17 item 2: `oqsgw doctor` passes this correct install (it failed: 135 Not authorized),
+  // its probe is a documented JSON payload no EHR receives, and a client the ACL does not let
+  // write as the gateway fails the check.
+  const doctorConfig = (who: 'gateway' | 'ehr') => ({ ...gw.config, mqtt: { ...gw.config.mqtt, url, ca: `${PKI}/ca.pem`, cert: `${PKI}/${who}.pem`, key: `${PKI}/${who}.key` } });
+  const watcher = await mqtt.connectAsync(url, { clientId: 'ehr-watcher', protocolVersion: 5, ...tls('ehr') });
+  t.teardown(() => watcher.endAsync(true));
+  const seenByEhr: string[] = [];
+  watcher.on('message', (topic) => seenByEhr.push(topic));
+  await watcher.subscribeAsync('oqs/#', { qos: 1 });
+  const doctor = await checkBroker(doctorConfig('gateway'));
+  t.equal(doctor.level, 'OK', `doctor OK with the shipped config and ACL: ${doctor.detail} ${doctor.fix ?? ''}`);
+  const asEhr = await checkBroker(doctorConfig('ehr'));
+  t.equal(asEhr.level, 'FAIL', `doctor with the EHR's certificate fails: ${asEhr.detail}`);
+  t.match(asEhr.detail + (asEhr.fix ?? ''), /ACL|authori[sz]ed/i, 'and says it is the ACL');
+  const marker2 = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v1', ...YAMADA, requestId: 'marker-2' });
+  t.equal(marker2.body.requestId, 'marker-2');
+  t.same(seenByEhr.filter((topic) => topic.includes('doctor')), [], 'no EHR subscriber sees the doctor probe');
 
   // Without a client certificate the TLS listener refuses the connection.
   const stranger = mqtt.connect(url, { ca: readFileSync(`${PKI}/ca.pem`), reconnectPeriod: 0, connectTimeout: 5000, protocolVersion: 5 });

@@ -9,6 +9,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
+import mqtt from 'mqtt';
 import { ConfigSchema, type GatewayConfig } from '../../../../config/schema.js';
 import { silentLogger } from '../../../../vocabulary/log.js';
 import { fromRoot } from '../../../../vocabulary/paths.js';
@@ -23,7 +24,8 @@ import { writeConfig } from '../../../helpers/daemon.js';
 import { pkiDir } from '../../../helpers/line-harness.js';
 import { removeDir, startMosquitto } from '../../../helpers/mosquitto.js';
 import { issueClientCert } from '../../../helpers/ops-pki.js';
-import { freePort } from '../../../helpers/ports.js';
+import { freePort, waitFor } from '../../../helpers/ports.js';
+import { validatePayload } from '../../../../daemon/mqtt/schemas.js';
 
 const DAY = 86400000;
 
@@ -74,7 +76,7 @@ t.test('doctor', async (t) => {
   t.test('healthy: every check OK, exit 0, one line each with its verdict', async (t) => {
     const { code, out } = await doctor(file, false);
     for (const check of ['card', 'camera', 'panel', 'line', 'broker', 'disk']) t.match(out, new RegExp(`^OK\\s+${check}\\s+\\S`, 'm'), `${check} OK`);
-    t.match(out, /publish\/subscribe round trip/);
+    t.match(out, /request topics subscribed, a probe published/);
     // A test machine whose NTP says "not synchronized" is rightly a warning; nothing else may be.
     const clockWarned = /^WARN clock .*not synchronized/m.test(out);
     t.match(out, clockWarned ? /^WARN clock/m : /^OK\s+clock\s+NTP \w+; clock \d+ s from the eligibility service/m, 'clock checked against the service');
@@ -188,7 +190,15 @@ t.test('doctor', async (t) => {
     t.equal((await checkBroker(parse({}))).level, 'WARN');
     const refused = await checkBroker(parse({ mqtt: { url: `mqtt://127.0.0.1:${await freePort()}` } }), 2000);
     t.equal(refused.level, 'FAIL');
+    const watcher = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
+    t.teardown(() => watcher.endAsync(true));
+    const seen: { topic: string; body: unknown }[] = [];
+    watcher.on('message', (topic, payload) => seen.push({ topic, body: JSON.parse(payload.toString('utf8')) as unknown }));
+    await watcher.subscribeAsync('oqs/#', { qos: 1 });
     t.equal((await checkBroker(parse({ mqtt: { url: broker.url } }))).level, 'OK');
+    const probe = await waitFor('the doctor probe', () => seen.find((m) => m.topic.endsWith('/replies/oqsgw-doctor')));
+    t.equal(validatePayload('doctor.v1', probe.body), null, 'the probe is the documented JSON payload (issue 17 item 2)');
+    t.same(seen.filter((m) => !m.topic.endsWith('/replies/oqsgw-doctor')), [], 'and the only thing doctor publishes');
   });
 
   t.test('runDoctor reports every check in order', async (t) => {
