@@ -1,13 +1,15 @@
 // The card operations, written once over a CardChannel: the PC/SC driver, the vpcd-hosted and the
 // in-process virtual card all run exactly this code. One short function per operation.
 import { GatewayError } from '../../vocabulary/result-codes.js';
+import type { FaceKey } from '../../vocabulary/face-key.js';
+import type { PinDigits } from '../../vocabulary/pin-digits.js';
 import type { CardChannel } from './apdu/card-channel.js';
 import type { AllowedApp, AllowedFile } from './apdu/allowlist.js';
-import { CLA, INS, LIMITS, P2_SELECTED_EF, SHA256_DIGEST_INFO_PREFIX, SURFACE_PHOTO_INDEX } from './apdu/constants.js';
-import { readDerHeader, sequenceElements } from './apdu/der.js';
+import { CLA, INS, LIMITS, P2_SELECTED_EF, SHA256_DIGEST_INFO_PREFIX, TOKEN_NAME } from './apdu/constants.js';
+import { readDerHeader } from './apdu/der.js';
 import { expectOk, isPinLocked, statusError, SW, triesLeftOf } from './apdu/status-words.js';
-import type { PinVerifyResult } from './card-reader.js';
-import type { PinDigits } from '../../vocabulary/pin-digits.js';
+import { cardFaceLength, parseCardFace } from './card-face.js';
+import type { CardToken, FacePhotoResult, PinStatus, PinVerifyResult, TokenName } from './card-reader.js';
 
 /** Largest offset a short READ BINARY can address (P1 bit 8 would mean a short EF id). */
 const MAX_OFFSET = 0x7fff;
@@ -21,8 +23,12 @@ export async function readDerFile<A extends AllowedApp>(channel: CardChannel, ap
   if (header.tag !== 0x30 || total > Math.min(LIMITS.maxFileBytes, MAX_OFFSET + 1) || total < head.length) {
     throw new GatewayError('CARD_ERROR', `implausible file size on the card (${total} bytes)`);
   }
-  const parts = [head];
-  let offset = head.length;
+  return readRest(channel, head, total, signal);
+}
+
+async function readRest(channel: CardChannel, head: Buffer, total: number, signal?: AbortSignal): Promise<Buffer> {
+  const parts = [head.subarray(0, Math.min(head.length, total))];
+  let offset = parts[0]!.length;
   while (offset < total) {
     const chunk = await readBinary(channel, offset, Math.min(LIMITS.maxShortLe, total - offset), signal);
     parts.push(chunk);
@@ -31,9 +37,10 @@ export async function readDerFile<A extends AllowedApp>(channel: CardChannel, ap
   return Buffer.concat(parts);
 }
 
+/** One READ BINARY. 62 82 (end of file before Le bytes) still carries data: accepted. */
 async function readBinary(channel: CardChannel, offset: number, le: number, signal?: AbortSignal): Promise<Buffer> {
   const r = await channel.send({ cla: CLA.iso, ins: INS.readBinary, p1: offset >> 8, p2: offset & 0xff, le }, signal);
-  expectOk(r.sw, 'READ BINARY');
+  if (r.sw !== SW.endOfFile) expectOk(r.sw, 'READ BINARY');
   // A card that answers nothing would loop us forever; one that answers more is lying.
   if (r.data.length === 0 || r.data.length > le) throw new GatewayError('CARD_ERROR', `READ BINARY returned ${r.data.length} bytes for Le ${le}`);
   return r.data;
@@ -43,15 +50,53 @@ export function readUserAuthCertificate(channel: CardChannel, signal?: AbortSign
   return readDerFile(channel, 'jpki', 'userAuthCertificate', signal);
 }
 
-/** VERIFY with no data: the card answers 63 Cx with the tries left, without using one. */
-export async function pinTriesLeft(channel: CardChannel, signal?: AbortSignal): Promise<number> {
+/** Which token answers as the JPKI AP: the first 32 bytes of EF 0006, space (or NUL) padded
+ * (soltia48/myna-card src/ap/jpki.rs TokenType; jpki/myna libmyna/api.go CheckCard). */
+export async function readTokenName(channel: CardChannel, signal?: AbortSignal): Promise<TokenName> {
+  await channel.select('jpki', 'tokenInfo', signal);
+  const data = await readBinary(channel, 0, LIMITS.tokenNameBytes, signal);
+  return tokenNameOf(data);
+}
+
+/** Classifies the bytes of EF 0006; anything unexpected is 'unknown', never a throw. */
+export function tokenNameOf(data: Buffer): TokenName {
+  if (data.length < TOKEN_NAME.card.length) return 'unknown';
+  const name = data.subarray(0, LIMITS.tokenNameBytes).toString('latin1').replace(/[\s\0]+$/, '');
+  switch (name) {
+    case TOKEN_NAME.card: return 'card';
+    case TOKEN_NAME.android: return 'android';
+    case TOKEN_NAME.iphone: return 'iphone';
+    case TOKEN_NAME.juki: return 'juki';
+    default: return 'unknown';
+  }
+}
+
+/** The token a gateway accepts, or null (住基カード, unknown tokens). */
+export function acceptedToken(name: TokenName): CardToken | null {
+  return name === 'card' ? 'card' : name === 'android' || name === 'iphone' ? 'smartphone' : null;
+}
+
+/**
+ * The PIN's state without using a try: VERIFY with no data answers 63 Cx (x left; 63 C0 locked).
+ * A locked card may also answer 69 84; 90 00 means already verified in this power cycle.
+ * 6A 88 (referenced data not found) is how OUR virtual 顔認証マイナンバーカード says "no PIN set":
+ * what a real PIN-less card answers is not in any public reader (drivers/card/README.md).
+ */
+export async function pinStatus(channel: CardChannel, signal?: AbortSignal): Promise<PinStatus> {
   await channel.select('jpki', 'userAuthPin', signal);
   const r = await channel.send({ cla: CLA.iso, ins: INS.verify, p1: 0, p2: P2_SELECTED_EF }, signal);
   const left = triesLeftOf(r.sw);
-  if (left !== null) return left;
-  if (isPinLocked(r.sw)) return 0;
-  if (r.sw === SW.ok) return LIMITS.userAuthPinTries; // already verified in this session
+  if (left !== null) return { state: 'set', triesLeft: left };
+  if (isPinLocked(r.sw)) return { state: 'set', triesLeft: 0 };
+  if (r.sw === SW.ok) return { state: 'set', triesLeft: LIMITS.userAuthPinTries };
+  if (r.sw === SW.referencedDataNotFound) return { state: 'none' };
   throw statusError(r.sw, 'PIN status');
+}
+
+export async function pinTriesLeft(channel: CardChannel, signal?: AbortSignal): Promise<number> {
+  const status = await pinStatus(channel, signal);
+  if (status.state === 'none') throw new GatewayError('IDENTITY_UNAVAILABLE', 'this card has no PIN (顔認証マイナンバーカード)', { reason: 'NO_PIN' });
+  return status.triesLeft;
 }
 
 /** Exactly one VERIFY; the digits are wiped as soon as the command has been encoded and sent. */
@@ -82,26 +127,46 @@ export async function signDigest(channel: CardChannel, sha256: Buffer, signal?: 
   return r.data;
 }
 
-const JP2_SIGNATURE = Buffer.from('0000000c6a5020200d0a870a', 'hex');
-const J2K_CODESTREAM = Buffer.from('ff4fff51', 'hex');
-
-/** The face photo from the card-surface AP, opened with 照合番号B. Null when there is no key,
- * the card has no such AP, or the key is refused: the flow then falls back to the PIN. A refused
- * key is not retried (it counts down a retry counter on a real card). */
-export async function readFacePhoto(channel: CardChannel, surfaceKey: Buffer | null, signal?: AbortSignal): Promise<Buffer | null> {
-  if (!surfaceKey) return null;
+/**
+ * The face photo from the card-surface AP: one VERIFY of 照合番号B (EF 0012), then the card face
+ * (EF 0002, a BER template FF20: card-face.ts). A refused key is reported with the tries left and
+ * never retried (each wrong key burns one of the card's tries).
+ */
+export async function readCardFacePhoto(channel: CardChannel, key: FaceKey, signal?: AbortSignal): Promise<FacePhotoResult> {
   try {
-    await channel.select('cardSurface', 'pinB', signal);
+    await channel.select('cardSurface', 'faceKey', signal);
   } catch (error) {
-    if (error instanceof GatewayError && error.details.sw === '6A82') return null;
+    // A token without the card-surface AP (a phone): no photo, not an error.
+    if (error instanceof GatewayError && error.details.sw === '6A82') return { ok: false, reason: 'NO_CARD_FACE' };
     throw error;
   }
-  const v = await channel.send({ cla: CLA.iso, ins: INS.verify, p1: 0, p2: P2_SELECTED_EF, data: surfaceKey }, signal, { sensitive: true });
-  if (v.sw !== SW.ok) return null;
-  const front = await readDerFile(channel, 'cardSurface', 'frontSide', signal);
-  const photo = sequenceElements(front)[SURFACE_PHOTO_INDEX];
-  if (!photo || !(photo.subarray(0, 12).equals(JP2_SIGNATURE) || photo.subarray(0, 4).equals(J2K_CODESTREAM))) {
-    throw new GatewayError('CARD_ERROR', 'the card surface holds no JPEG 2000 photo');
+  const digits = key.bytes();
+  let sw: number;
+  try {
+    sw = (await channel.send({ cla: CLA.iso, ins: INS.verify, p1: 0, p2: P2_SELECTED_EF, data: digits }, signal, { sensitive: true })).sw;
+  } finally {
+    digits.fill(0);
   }
-  return Buffer.from(photo);
+  if (sw !== SW.ok) {
+    const left = triesLeftOf(sw);
+    if (left !== null && left > 0) return { ok: false, reason: 'KEY_REFUSED', triesLeft: left };
+    if (left === 0 || isPinLocked(sw)) return { ok: false, reason: 'KEY_LOCKED', triesLeft: 0 };
+    throw statusError(sw, 'VERIFY 照合番号B');
+  }
+  await channel.select('cardSurface', 'cardFace', signal);
+  // The file is several KiB (the photo), so the first READ asks for a full 256 bytes, as
+  // soltia48/myna-card src/card.rs read_binary_all does, and the BER header sizes the rest.
+  const head = await readBinary(channel, 0, LIMITS.maxShortLe, signal);
+  const total = cardFaceLength(head);
+  if (total === null) {
+    // Let the parser name what is wrong with the first bytes.
+    parseCardFace(head);
+    throw new GatewayError('CARD_ERROR', 'card face file: unreadable header', { reason: 'TRUNCATED' });
+  }
+  if (total > Math.min(LIMITS.maxFileBytes, MAX_OFFSET + 1)) {
+    throw new GatewayError('CARD_ERROR', `card face file of ${total} bytes is implausible`, { reason: 'LENGTH_PAST_END' });
+  }
+  const file = await readRest(channel, head, total, signal);
+  const { photo, format } = parseCardFace(file);
+  return { ok: true, photo, format, bytesRead: file.length };
 }

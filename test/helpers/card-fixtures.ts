@@ -9,6 +9,7 @@ import { FaultInjector, type CardFault } from '../../drivers/card/sim/faults.js'
 import { loadProfile } from '../../drivers/card/sim/profiles.js';
 import { VirtualCard, type VirtualCardSpec } from '../../drivers/card/sim/virtual-card.js';
 import type { ApduCard } from '../../drivers/card/sim/vpcd-host.js';
+import { FaceKey } from '../../vocabulary/face-key.js';
 import { mulberry32 } from '../../vocabulary/mulberry32.js';
 
 export const PKI_DIR = fromRoot('var', 'pki');
@@ -55,10 +56,18 @@ export function directSession(card: VirtualCard, options: { fault?: CardFault; s
   const inner = new DirectTransport(card, faults, () => removal.abort());
   const transport: ApduTransport = { transmit: (apdu, signal) => { sent.push(Buffer.from(apdu)); return inner.transmit(apdu, signal); } };
   const session = new ChannelCardSession(transport, {
-    atr: card.atr, kind: 'mynumber', removed: removal.signal, timeoutMs: options.timeoutMs ?? 1000,
-    surfaceKey: options.surfaceKey === false ? () => null : () => Buffer.from(card.surfaceKey, 'ascii'),
+    atr: card.atr, kind: 'mynumber', token: card.token === 'android' || card.token === 'iphone' ? 'smartphone' : 'card',
+    removed: removal.signal, timeoutMs: options.timeoutMs ?? 1000,
+    surfaceKey: options.surfaceKey === false ? () => null : () => faceKeyOf(card.surfaceKey),
   });
   return { session, card, removal, sent };
+}
+
+/** A FaceKey from 14 digits (throws on a malformed one: a test bug). */
+export function faceKeyOf(digits: string): FaceKey {
+  const r = FaceKey.parse(digits);
+  if (!r.ok) throw new Error(`test face key: ${r.message}`);
+  return r.key;
 }
 
 /** A contact card that is not a My Number card: its own ATR, and no JPKI AP (6A 82 to all). */

@@ -1,7 +1,7 @@
 // Small in-memory stand-ins for the flow's unit tests. The real drivers and simulators have
 // their own tests; these only let the flow's every outcome be reached on purpose.
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import type { CardKind, CardSession, PinVerifyResult } from '../../drivers/card/card-reader.js';
+import type { CardKind, CardSession, CardToken, FacePhotoResult, PinStatus, PinVerifyResult, VerifyAndSignResult } from '../../drivers/card/card-reader.js';
 import type { PinDigits } from '../../vocabulary/pin-digits.js';
 import type { BatchItemResult, CardCheckRequest, EligibilityClient, EligibilityResult, NumberCheckRequest } from '../../drivers/line/eligibility.js';
 import { GatewayError, type ResultCode } from '../../vocabulary/result-codes.js';
@@ -11,6 +11,9 @@ const never = <T>(signal?: AbortSignal) =>
 
 export interface FakeCardOptions {
   kind?: CardKind;
+  token?: CardToken;
+  /** A 顔認証マイナンバーカード: no PIN set. */
+  pinless?: boolean;
   pin?: string;
   triesLeft?: number;
   photo?: Buffer | null;
@@ -25,6 +28,7 @@ export interface FakeCardOptions {
 export class FakeCardSession implements CardSession {
   readonly atr = Buffer.from('3b8a0000', 'hex');
   readonly kind: CardKind;
+  readonly token: CardToken;
   readonly #removed = new AbortController();
   readonly removed = this.#removed.signal;
   readonly verifies: number[] = [];
@@ -34,6 +38,7 @@ export class FakeCardSession implements CardSession {
 
   constructor(private readonly options: FakeCardOptions = {}) {
     this.kind = options.kind ?? 'mynumber';
+    this.token = options.token ?? 'card';
     this.#triesLeft = options.triesLeft ?? 3;
   }
 
@@ -55,8 +60,24 @@ export class FakeCardSession implements CardSession {
     return this.options.photo === undefined ? Buffer.from('jp2 photo') : this.options.photo;
   }
 
+  async readFacePhotoWith(): Promise<FacePhotoResult> {
+    const photo = await this.readFacePhoto();
+    return photo ? { ok: true, photo, format: 'jp2', bytesRead: photo.length } : { ok: false, reason: 'NO_CARD_FACE' };
+  }
+
+  async pinStatus(): Promise<PinStatus> {
+    return this.options.pinless ? { state: 'none' } : { state: 'set', triesLeft: this.#triesLeft };
+  }
+
   async pinTriesLeft(): Promise<number> {
+    if (this.options.pinless) throw new GatewayError('IDENTITY_UNAVAILABLE', 'no PIN on this card');
     return this.#triesLeft;
+  }
+
+  async verifyPinAndSign(pin: PinDigits, sha256: Buffer): Promise<VerifyAndSignResult> {
+    const verdict = await this.verifyPin(pin);
+    if (!verdict.ok) return verdict;
+    return { ok: true, signature: await this.signDigest(sha256) };
   }
 
   async verifyPin(pin: PinDigits): Promise<PinVerifyResult> {

@@ -7,6 +7,7 @@ import { PcscCardReader } from '../../drivers/card/pcsc/pcsc-card-reader.js';
 import type { FaultInjector } from '../../drivers/card/sim/faults.js';
 import { VpcdHost, type ApduCard } from '../../drivers/card/sim/vpcd-host.js';
 import { startPcscStack, type PcscStack } from './pcsc-daemon.js';
+import { faceKeyOf } from './card-fixtures.js';
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -28,7 +29,7 @@ export class PcscCardRig {
     this.stack = await startPcscStack();
     this.reader = new PcscCardReader({
       readerName: this.stack.readerName, timeoutMs, logger: silentLogger, retryMs: 200,
-      surfaceKey: () => (this.surfaceKey ? Buffer.from(this.surfaceKey, 'ascii') : null),
+      surfaceKey: () => (this.surfaceKey ? faceKeyOf(this.surfaceKey) : null),
     });
     const ready = once(this.reader, 'reader');
     await this.reader.start();

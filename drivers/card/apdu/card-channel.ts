@@ -2,7 +2,7 @@
 // (61xx) and re-issue with the right Le (6Cxx). The JPKI code talks only to this.
 import { GatewayError } from '../../../vocabulary/result-codes.js';
 import { encodeCommand, parseResponse, type CommandApdu, type ResponseApdu } from './apdu.js';
-import { selectApp, selectFile, SelectGuard, type AllowedApp, type AllowedFile } from './allowlist.js';
+import { selectApp, selectFile, ApduGuard, type AllowedApp, type AllowedFile } from './allowlist.js';
 import { CLA, INS, LIMITS } from './constants.js';
 import { expectOk, SW1 } from './status-words.js';
 import type { ApduTransport } from './transport.js';
@@ -16,7 +16,7 @@ export interface CardChannelOptions {
 export class CardChannel {
   readonly #transport: ApduTransport;
   readonly #options: CardChannelOptions;
-  readonly #guard = new SelectGuard();
+  readonly #guard = new ApduGuard();
   #apdus = 0;
 
   constructor(transport: ApduTransport, options: CardChannelOptions) {
@@ -96,8 +96,11 @@ export class CardChannel {
     try {
       // Raced, not trusted: a transport that ignores the signal still cannot hang us.
       const answer = await Promise.race([this.#transport.transmit(raw, combined), aborted]);
-      return parseResponse(answer);
+      const response = parseResponse(answer);
+      this.#guard.observe(response.sw); // a SELECT is real only once the card said 90 00
+      return response;
     } catch (error) {
+      this.#guard.lost();
       if (combined.aborted) throw outcome();
       if (error instanceof GatewayError) throw error;
       throw new GatewayError('CARD_ERROR', `card transport failed: ${(error as Error)?.message ?? String(error)}`);

@@ -13,22 +13,42 @@ export const AID = {
 
 /** Elementary files inside the JPKI AP (SELECT by file id, P1 = 02). */
 export const JPKI_FILE = {
+  /** Token information: the first 32 bytes name the token (TOKEN_NAME). */
+  tokenInfo: 0x0006,
   userAuthCertificate: 0x000a, // 利用者証明用電子証明書
   userAuthCaCertificate: 0x000b,
   userAuthPrivateKey: 0x0017,
   userAuthPin: 0x0018,
 } as const;
 
-/** Elementary files inside the card-surface AP. */
+/** Elementary files inside the card-surface AP that the gateway uses (soltia48/myna-card
+ * src/ap/surface.rs, jpki/myna libmyna/visual_ap.go). */
 export const SURFACE_FILE = {
-  /** The front side as DER: header, birth date, sex, public key, name, address, photo, ... */
-  frontSide: 0x0002,
-  /** 照合番号B: birth date YYMMDD + expiry year YYYY + security code (14 ASCII digits). */
-  pinB: 0x0012,
+  /** The card face: BER template FF20 with an offset table and the photo (card-face.ts). */
+  cardFace: 0x0002,
+  /** 照合番号B: birth date as era YYMMDD + expiry year YYYY + security code (vocabulary/face-key.ts). */
+  faceKey: 0x0012,
 } as const;
 
-/** Position of the face photo (JPEG 2000) among the front side's DER elements. */
-export const SURFACE_PHOTO_INDEX = 6;
+/** Files of the card-surface AP the gateway must never reach (not in the allowlist; named here
+ * so the virtual card can hold them and the tests can try them). */
+export const SURFACE_FORBIDDEN_FILE = {
+  /** 生年月日 key (era YYMMDD): opens only the age record. Not needed. */
+  birthDateKey: 0x0011,
+  /** 照合番号A: this key IS the 12-digit Individual Number. NEVER. */
+  numberKey: 0x0013,
+  /** A picture of the Individual Number (FF40). NEVER. */
+  numberImage: 0x0005,
+} as const;
+
+/** EF 0006 token names (first 32 bytes, space padded): soltia48/myna-card src/ap/jpki.rs TokenType;
+ * jpki/myna libmyna/api.go CheckCard for the 住基カード name. */
+export const TOKEN_NAME = {
+  card: 'JPKIAPICCTOKEN2',
+  android: 'JPKIAPGPSETOKEN',
+  iphone: 'JPKIAPIOSTOKEN',
+  juki: 'JPKIAPICCTOKEN',
+} as const;
 
 export const CLA = { iso: 0x00, proprietary: 0x80 } as const;
 
@@ -51,8 +71,10 @@ export const LIMITS = {
   maxShortLe: 256,
   /** Largest certificate or surface file we accept (a real cert is ~1.5 KiB, a surface ~ 3-10 KiB). */
   maxFileBytes: 64 * 1024,
-  /** The user-authentication PIN: 4 digits, 3 tries. */
+  /** The user-authentication PIN: 4 digits, 3 tries (OpenSC jpki.h JPKI_AUTH_PIN_MAX_TRIES). */
   userAuthPinTries: 3,
+  /** Bytes of EF 0006 that name the token. */
+  tokenNameBytes: 32,
   /** GET RESPONSE / 6Cxx chains followed before we call the card broken. */
   maxChainedResponses: 64,
 } as const;

@@ -3,6 +3,7 @@ import { GatewayError, type ResultCode } from '../../../vocabulary/result-codes.
 
 export const SW = {
   ok: 0x9000,
+  endOfFile: 0x6282,
   wrongLength: 0x6700,
   securityNotSatisfied: 0x6982,
   authMethodBlocked: 0x6983,
@@ -14,6 +15,7 @@ export const SW = {
   fileNotFound: 0x6a82,
   recordNotFound: 0x6a83,
   incorrectP1P2: 0x6a86,
+  referencedDataNotFound: 0x6a88,
   wrongP1P2: 0x6b00,
   insNotSupported: 0x6d00,
   claNotSupported: 0x6e00,
@@ -37,7 +39,9 @@ export function swName(sw: number): string {
 
 export const swHex = (sw: number): string => sw.toString(16).toUpperCase().padStart(4, '0');
 
-/** Locked PIN: 69 83 (blocked) or 69 84 (reference data not usable), as the card reports it. */
+/** Locked PIN: a real card answers 63 C0 to the tries query and 69 84 to every VERIFY once locked
+ * (soltia48/myna-card src/card.rs interpret_retries maps both to Blocked); 69 83 is ISO's
+ * "authentication method blocked", accepted too. */
 export const isPinLocked = (sw: number): boolean => sw === SW.authMethodBlocked || sw === SW.referenceDataNotUsable;
 
 /** 63 Cx: x tries left; null for any other status word. */

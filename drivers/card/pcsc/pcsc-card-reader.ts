@@ -2,9 +2,10 @@
 // status events, ATR recognition, and one ChannelCardSession per card. If pcscd goes away the
 // context is reopened with a back-off, so a restarted pcscd (or a replugged reader) is picked up.
 import { EventEmitter } from 'node:events';
+import type { FaceKey } from '../../../vocabulary/face-key.js';
 import type { Logger } from '../../../vocabulary/log.js';
 import { CardChannel } from '../apdu/card-channel.js';
-import { probeCardKind } from '../atr.js';
+import { probeCard } from '../atr.js';
 import type { CardReader, CardReaderEvents } from '../card-reader.js';
 import { ChannelCardSession } from '../card-session.js';
 import { openPcscContext, type NativeContext, type NativeReader, type ReaderStatus } from './pcsc-native.js';
@@ -16,7 +17,7 @@ export interface PcscCardReaderOptions {
   readonly timeoutMs: number;
   readonly logger: Logger;
   /** 照合番号B source for the face photo; without one, readFacePhoto() answers null. */
-  readonly surfaceKey?: (atr: Buffer) => Buffer | null;
+  readonly surfaceKey?: (atr: Buffer) => FaceKey | null;
   /** Back-off before reopening a failed PC/SC context. */
   readonly retryMs?: number;
 }
@@ -154,13 +155,13 @@ export class PcscCardReader extends EventEmitter<CardReaderEvents> implements Ca
     const { timeoutMs, logger } = this.#options;
     try {
       const probe = new CardChannel(transport, { timeoutMs, removed: card.removed.signal });
-      const kind = await probeCardKind(probe, card.atr);
+      const { kind, token, tokenName } = await probeCard(probe, card.atr);
       if (card.removed.signal.aborted) return;
       const session = new ChannelCardSession(transport, {
-        atr: card.atr, kind, removed: card.removed.signal, timeoutMs,
+        atr: card.atr, kind, token, removed: card.removed.signal, timeoutMs,
         surfaceKey: () => this.#options.surfaceKey?.(card.atr) ?? null,
       });
-      logger.info({ kind, atr: card.atr.toString('hex') }, 'card inserted');
+      logger.info({ kind, token: tokenName, atr: card.atr.toString('hex') }, 'card inserted');
       this.emit('inserted', session);
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'card could not be identified');

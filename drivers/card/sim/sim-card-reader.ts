@@ -11,7 +11,7 @@ import type { CardReader, CardReaderEvents } from '../card-reader.js';
 import { ChannelCardSession } from '../card-session.js';
 import { DirectTransport } from './direct-transport.js';
 import { FaultInjector, type CardFault } from './faults.js';
-import { listProfileIds, loadProfile } from './profiles.js';
+import { cardFrontFor, listProfileIds, loadProfile } from './profiles.js';
 import { VirtualCard } from './virtual-card.js';
 
 export interface SimCardReaderOptions {
@@ -100,11 +100,13 @@ export class SimCardReader extends EventEmitter<CardReaderEvents> implements Car
     const remove = new AbortController();
     const faults = new FaultInjector(this.#fault, { slowMs: this.#options.slowMs ?? 200 });
     const transport = new DirectTransport(card, faults, () => this.#removeIf(remove));
-    const surfaceKey = this.#specKey(id);
     // The face-auth reader reads 照合番号B off the card's front; the simulator knows it.
+    const front = cardFrontFor(id);
+    const token = card.token;
     const session = new ChannelCardSession(transport, {
-      atr: card.atr, kind: 'mynumber', removed: remove.signal, timeoutMs: this.#options.timeoutMs,
-      surfaceKey: () => Buffer.from(surfaceKey, 'ascii'),
+      atr: card.atr, kind: token === 'juki' ? 'unknown' : 'mynumber', token: token === 'android' || token === 'iphone' ? 'smartphone' : 'card',
+      removed: remove.signal, timeoutMs: this.#options.timeoutMs,
+      surfaceKey: () => front.faceKey,
     });
     const current = { card, session, remove };
     this.#current = current;
@@ -133,9 +135,5 @@ export class SimCardReader extends EventEmitter<CardReaderEvents> implements Car
       this.#cards.set(id, card);
     }
     return card;
-  }
-
-  #specKey(id: string): string {
-    return this.#card(id).surfaceKey;
   }
 }

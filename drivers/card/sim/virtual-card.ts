@@ -1,42 +1,51 @@
-// The virtual My Number card: a pure APDU engine (command bytes in, response bytes out) that
-// answers like the real chip for everything the gateway uses. Hosts (in-process, vpcd) add
-// timing and removal; faults.ts adds misbehaviour. PIN retry counters survive resets and
-// re-insertion, like the card's own memory.
+// The virtual My Number card (or phone): a pure APDU engine (command bytes in, response bytes out)
+// that answers like the public readers say the chip does (drivers/card/README.md, field by field).
+// Hosts (in-process, vpcd) add timing and removal; faults.ts adds misbehaviour. Retry counters
+// survive resets and re-insertion, like the card's own memory; verified states do not.
+// Like a real card it also honours what the gateway must never send (VERIFY or signing naming a
+// key by short EF id in P2, the 照合番号A key, the Number's picture): the guard has to stop those,
+// and this card records every attempt so the tests can prove it did.
 import { constants, privateEncrypt, type KeyObject } from 'node:crypto';
 import { decodeCommand, encodeResponse, type CommandApdu } from '../apdu/apdu.js';
-import { CLA, INS, JPKI_FILE, LIMITS, P2_SELECTED_EF, SELECT_P1, SURFACE_FILE } from '../apdu/constants.js';
+import { CLA, INS, JPKI_FILE, LIMITS, P2_SELECTED_EF, SELECT_P1, SURFACE_FORBIDDEN_FILE } from '../apdu/constants.js';
 import { SW } from '../apdu/status-words.js';
 import { MYNUMBER_ATRS } from '../atr.js';
-import { buildApps, type CardContent, type VirtualApp, type VirtualFile } from './card-files.js';
+import { buildApps, type Access, type CardContent, type VirtualApp, type VirtualFile } from './card-files.js';
 
 export interface VirtualCardSpec extends CardContent {
   readonly id: string;
   readonly privateKey: KeyObject;
-  /** The user-authentication PIN (4 digits). */
-  readonly pin: string;
-  /** 照合番号B (14 digits) opening the card-surface AP. */
-  readonly surfaceKey: string;
   /** 't1' answers in one go; 't0' answers case-4 commands with 61xx + GET RESPONSE and caps READ
    * BINARY at 240 bytes with 6Cxx, like cards behind T=0 readers. */
   readonly protocol?: 't0' | 't1';
+  /** The ATR; a My Number card's by default (a phone gets a contactless reader's synthetic one). */
+  readonly atr?: Buffer;
 }
 
-const SURFACE_KEY_TRIES = 10;
 const T0_MAX_READ = 0xf0;
+/** Keys that unlock each access class of data file. */
+const UNLOCKS: Readonly<Record<Access, readonly string[]>> = {
+  always: [], never: [],
+  userAuthPin: [`jpki:${JPKI_FILE.userAuthPin}`],
+  faceKey: ['cardSurface:18', 'cardSurface:19'], // 0012 照合番号B or 0013 照合番号A
+  numberKey: ['cardSurface:19'],
+  birthKey: ['cardSurface:17'],
+};
 
 export class VirtualCard {
-  readonly atr: Buffer = Buffer.from(MYNUMBER_ATRS[0]!);
+  readonly atr: Buffer;
   readonly id: string;
   readonly #spec: VirtualCardSpec;
   readonly #apps: VirtualApp[];
   #app: VirtualApp | null = null;
   #ef: { id: number; file: VirtualFile } | null = null;
-  #pinVerified = false;
-  #surfaceVerified = false;
-  #pinTries: number = LIMITS.userAuthPinTries;
-  #surfaceTries = SURFACE_KEY_TRIES;
+  /** Keys verified since the last reset, as `app:id`. */
+  #verified = new Set<string>();
+  /** Tries left per key, as `app:id`; survives resets. */
+  readonly #tries = new Map<string, number>();
   #pending: Buffer | null = null;
-  /** Every SELECT of the Individual Number's AP or file, for the allowlist tests. */
+  /** Every attempt at the Individual Number (its AP, EF 0005/0013/0011 of the card-surface AP,
+   * a key named in P2), for the allowlist tests. */
   readonly forbiddenSelects: string[] = [];
   /** Commands processed since creation (host-independent APDU count). */
   commands = 0;
@@ -44,20 +53,27 @@ export class VirtualCard {
   constructor(spec: VirtualCardSpec) {
     this.#spec = spec;
     this.id = spec.id;
+    this.atr = Buffer.from(spec.atr ?? MYNUMBER_ATRS[0]!);
     this.#apps = buildApps(spec);
+    for (const app of this.#apps) {
+      for (const [id, file] of app.files) if (file.kind === 'pin') this.#tries.set(`${app.name}:${id}`, file.tries ?? 3);
+    }
   }
 
-  get pinTriesLeft(): number { return this.#pinTries; }
+  get pinTriesLeft(): number { return this.#tries.get(`jpki:${JPKI_FILE.userAuthPin}`) ?? 0; }
+  get faceKeyTriesLeft(): number { return this.#tries.get('cardSurface:18') ?? 0; }
+
+  /** What EF 0006 names. */
+  get token(): CardContent['token'] { return this.#spec.token; }
 
   /** 照合番号B as printed on this card's front (what a face-auth reader's camera reads). */
-  get surfaceKey(): string { return this.#spec.surfaceKey; }
+  get surfaceKey(): string { return this.#spec.faceKey; }
 
   /** Power cycle: selection and verified states go, counters stay. */
   reset(): void {
     this.#app = null;
     this.#ef = null;
-    this.#pinVerified = false;
-    this.#surfaceVerified = false;
+    this.#verified.clear();
     this.#pending = null;
   }
 
@@ -77,12 +93,17 @@ export class VirtualCard {
     }
   }
 
+  #noteForbidden(app: VirtualApp, id: number | null, what: string): void {
+    if (app.name === 'cardInfoInputSupport') this.forbiddenSelects.push(`${what} ${app.name}${id === null ? '' : ` ${hex4(id)}`}`);
+    else if (app.name === 'cardSurface' && id !== null && (Object.values(SURFACE_FORBIDDEN_FILE) as number[]).includes(id)) this.forbiddenSelects.push(`${what} cardSurface ${hex4(id)}`);
+  }
+
   #select(cmd: CommandApdu): Buffer {
     const data = cmd.data ?? Buffer.alloc(0);
     if (cmd.p1 === SELECT_P1.byDfName) {
       const app = this.#apps.find((a) => a.aid.equals(data));
       if (!app) return sw(SW.fileNotFound);
-      if (app.name === 'cardInfoInputSupport') this.forbiddenSelects.push(`app ${data.toString('hex')}`);
+      this.#noteForbidden(app, null, 'select');
       this.#app = app;
       this.#ef = null;
       return sw(SW.ok);
@@ -90,8 +111,8 @@ export class VirtualCard {
     if (cmd.p1 === SELECT_P1.byFileId) {
       if (!this.#app || data.length !== 2) return sw(SW.fileNotFound);
       const id = data.readUInt16BE(0);
+      this.#noteForbidden(this.#app, id, 'select');
       const file = this.#app.files.get(id);
-      if (this.#app.name === 'cardInfoInputSupport') this.forbiddenSelects.push(`file ${data.toString('hex')}`);
       if (!file) return sw(SW.fileNotFound);
       this.#ef = { id, file };
       return sw(SW.ok);
@@ -99,14 +120,14 @@ export class VirtualCard {
     return sw(SW.incorrectP1P2);
   }
 
-  #allowed(access: VirtualFile['access']): boolean {
-    return access === 'always' || (access === 'userAuthPin' && this.#pinVerified) || (access === 'surfaceKey' && this.#surfaceVerified);
+  #allowed(access: Access): boolean {
+    return access === 'always' || UNLOCKS[access].some((k) => this.#verified.has(k));
   }
 
   #readBinary(cmd: CommandApdu): Buffer {
     if (cmd.p1 & 0x80) return sw(SW.functionNotSupported);
     const ef = this.#ef;
-    if (ef?.file.kind !== 'binary') return sw(SW.commandNotAllowed);
+    if (!ef || ef.file.kind !== 'binary') return sw(SW.commandNotAllowed);
     if (!this.#allowed(ef.file.access)) return sw(SW.securityNotSatisfied);
     const offset = (cmd.p1 << 8) | cmd.p2;
     const size = ef.file.data.length;
@@ -115,29 +136,46 @@ export class VirtualCard {
     if (this.#spec.protocol === 't0' && le > T0_MAX_READ && size - offset > T0_MAX_READ) return sw(0x6c00 | T0_MAX_READ);
     const n = Math.min(le, size - offset);
     const data = ef.file.data.subarray(offset, offset + n);
-    return encodeResponse(data, n < le ? 0x6282 : SW.ok); // 62 82: end of file before Le bytes
+    return encodeResponse(data, n < le ? SW.endOfFile : SW.ok); // 62 82: end of file before Le bytes
+  }
+
+  /** The key EF a VERIFY or signature names: P2 = 80 the current EF, 80|sfi the EF with that id
+   * (selecting it, as a real card does: soltia48/myna-card src/card.rs verify_sfi). */
+  #keyFor(cmd: CommandApdu): { id: number; file: VirtualFile } | null {
+    if (!this.#app || cmd.p1 !== 0 || (cmd.p2 & 0xe0) !== 0x80) return null;
+    if (cmd.p2 === P2_SELECTED_EF) return this.#ef;
+    const id = cmd.p2 & 0x1f;
+    this.#noteForbidden(this.#app, id, `key in P2 ${hex4(cmd.p2)}:`);
+    const file = this.#app.files.get(id);
+    if (!file) return null;
+    this.#ef = { id, file };
+    return this.#ef;
   }
 
   #verify(cmd: CommandApdu): Buffer {
-    const ef = this.#ef;
-    if (cmd.p1 !== 0 || cmd.p2 !== P2_SELECTED_EF) return sw(SW.incorrectP1P2);
-    if (ef?.file.kind !== 'pin' || !this.#app || this.#app.name === 'cardInfoInputSupport') return sw(SW.conditionsNotSatisfied);
-    const surface = ef.id === SURFACE_FILE.pinB && this.#app.name === 'cardSurface';
-    if (!surface && ef.id !== JPKI_FILE.userAuthPin) return sw(SW.conditionsNotSatisfied);
-    const tries = surface ? this.#surfaceTries : this.#pinTries;
-    if (!cmd.data) return tries === 0 ? sw(SW.authMethodBlocked) : sw(0x63c0 | tries);
-    if (tries === 0) return sw(SW.authMethodBlocked);
-    const expected = Buffer.from(surface ? this.#spec.surfaceKey : this.#spec.pin, 'ascii');
-    const ok = cmd.data.equals(expected);
-    const left = ok ? (surface ? SURFACE_KEY_TRIES : LIMITS.userAuthPinTries) : tries - 1;
-    if (surface) { this.#surfaceTries = left; this.#surfaceVerified = ok; } else { this.#pinTries = left; this.#pinVerified = ok; }
+    const app = this.#app;
+    const ef = this.#keyFor(cmd);
+    if (!app || !ef) return sw(SW.incorrectP1P2);
+    if (ef.file.kind !== 'pin') return sw(SW.conditionsNotSatisfied);
+    if (app.name === 'cardInfoInputSupport') return sw(SW.conditionsNotSatisfied);
+    if (ef.file.secret === null || ef.file.secret === undefined) return sw(SW.referencedDataNotFound); // no PIN set
+    const key = `${app.name}:${ef.id}`;
+    const tries = this.#tries.get(key) ?? 0;
+    // Locked: 63 C0 to the tries query, 69 84 to every VERIFY (issue 12; soltia48 src/card.rs).
+    if (!cmd.data) return sw(0x63c0 | tries);
+    if (tries === 0) return sw(SW.referenceDataNotUsable);
+    const ok = cmd.data.equals(Buffer.from(ef.file.secret, 'ascii'));
+    const left = ok ? (ef.file.tries ?? 3) : tries - 1;
+    this.#tries.set(key, left);
+    if (ok) this.#verified.add(key);
+    else this.#verified.delete(key);
     return ok ? sw(SW.ok) : sw(0x63c0 | left);
   }
 
   #sign(cmd: CommandApdu): Buffer {
-    const ef = this.#ef;
-    if (cmd.p1 !== 0 || cmd.p2 !== P2_SELECTED_EF) return sw(SW.incorrectP1P2);
-    if (ef?.file.kind !== 'key' || this.#app?.name !== 'jpki') return sw(SW.conditionsNotSatisfied);
+    const ef = this.#keyFor(cmd);
+    if (!ef) return sw(SW.incorrectP1P2);
+    if (ef.file.kind !== 'key' || this.#app?.name !== 'jpki') return sw(SW.conditionsNotSatisfied);
     if (!this.#allowed(ef.file.access)) return sw(SW.securityNotSatisfied);
     if (!cmd.data || cmd.data.length > 245) return sw(SW.wrongLength);
     // The card pads (PKCS#1 v1.5, block type 1) and exponentiates: privateEncrypt does exactly that.
@@ -160,3 +198,4 @@ export class VirtualCard {
 }
 
 const sw = (word: number): Buffer => encodeResponse(Buffer.alloc(0), word);
+const hex4 = (n: number): string => n.toString(16).padStart(4, '0').toUpperCase();

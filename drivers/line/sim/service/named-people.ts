@@ -79,6 +79,19 @@ export const NAMED_PEOPLE: readonly RegisterEntry[] = [
     name: '小林　次郎', nameKana: 'コバヤシ　ジロウ', birthDate: '1969-01-20',
     address: '東京都練馬区石神井町三丁目3番3号', postcode: '177-0041', validFrom: '1992-04-01',
   }),
+  // Valid; holds a smartphone with the スマホ用電子証明書 (マイナ保険証 on the phone): no chip photo.
+  entry('kimura-sumaho', {
+    ...base, insurance: { insurerNumber: KYOKAI_TOKYO, symbol: '1010', number: '5150', branch: '00' },
+    name: '木村　翔', nameKana: 'キムラ　ショウ', birthDate: '1992-09-09',
+    address: '東京都港区芝公園四丁目2番8号', postcode: '105-0011', validFrom: '2014-04-01',
+  }),
+  // Valid; her card is a 顔認証マイナンバーカード (no PIN set): face or a visual check only.
+  entry('nakamura-kao', {
+    ...base, sex: 'female', cardClass: '国民健康保険被保険者証',
+    insurance: { insurerNumber: KOKUHO_OSAKA_KITA, symbol: '北7', number: '778899', branch: '00' },
+    name: '中村　佳織', nameKana: 'ナカムラ　カオリ', birthDate: '1938-12-01',
+    address: '大阪府大阪市北区中之島一丁目3番20号', postcode: '530-0005', validFrom: '2003-04-01', copayRatio: 30,
+  }),
   // 後期高齢者 whose certificate's validity ended (有効期限切れ): by number only.
   entry('kato-akira', {
     ...base, cardClass: '後期高齢者医療被保険者証', copayRatio: 10,

@@ -7,7 +7,7 @@ import { GatewayError } from '../../../../vocabulary/result-codes.js';
 import { parseResponse } from '../../../../drivers/card/apdu/apdu.js';
 import { ChannelCardSession } from '../../../../drivers/card/card-session.js';
 import { PinDigits } from '../../../../vocabulary/pin-digits.js';
-import { seeded, virtualCard } from '../../../helpers/card-fixtures.js';
+import { faceKeyOf, seeded, virtualCard } from '../../../helpers/card-fixtures.js';
 
 const SEED = Number(process.env.CARD_FUZZ_SEED ?? 20261125);
 
@@ -49,7 +49,7 @@ t.test('the JPKI operations survive mutated responses of a real card', async (t)
     const rate = random() * 0.3; // share of responses mutated in this run
     const session = new ChannelCardSession({
       transmit: async (apdu) => { const good = card.process(apdu); return random() < rate ? mutate(random, good) : good; },
-    }, { atr: card.atr, kind: 'mynumber', removed: new AbortController().signal, timeoutMs: 1000, surfaceKey: () => Buffer.from(card.surfaceKey) });
+    }, { atr: card.atr, kind: 'mynumber', removed: new AbortController().signal, timeoutMs: 1000, surfaceKey: () => faceKeyOf(card.surfaceKey) });
     const op = i % 5;
     try {
       if (op === 0) { const der = await session.readUserAuthCertificate(); if (der.length > 64 * 1024) t.fail('oversized'); }
