@@ -23,6 +23,7 @@ import { OutboxPublisher } from './mqtt/outbox-publisher.js';
 import { gatewayStatusPayload, readerStatePayload, type StatusWarning } from './mqtt/payloads.js';
 import { topicsFor, type Topics } from './mqtt/topics.js';
 import { Database } from './store/database.js';
+import { secureDataDir } from './store/file-modes.js';
 import { Outbox } from './store/outbox.js';
 
 const PURGE_EVERY_MS = 15 * 60 * 1000;
@@ -62,6 +63,8 @@ export class Gateway {
     assertStartable(config);
     const cleanups: (() => Promise<void>)[] = [];
     try {
+      const tightened = secureDataDir(config.dataDir);
+      if (tightened) logger.warn({ dataDir: config.dataDir }, tightened);
       const db = await Database.open(join(config.dataDir, 'gateway.sqlite'));
       cleanups.push(() => db.close());
       const outbox = new Outbox(db);

@@ -7,11 +7,14 @@ import type { GatewayConfig } from '../config/schema.js';
 import { loadTlsMaterial } from '../drivers/line/tls-files.js';
 import { ConfigError } from '../vocabulary/config-error.js';
 import { checkBrokerUrl } from './mqtt/connection.js';
+import { dataDirRefusal } from './store/file-modes.js';
 import { checkStatusConfig } from './status/server.js';
 
 /** One line per problem, each naming the key, the value and the fix; empty when `start` may go on. */
 export function startupProblems(config: GatewayConfig): string[] {
   const problems: string[] = [];
+  const dataDir = dataDirRefusal(config.dataDir);
+  if (dataDir) problems.push(dataDir);
   const collect = (check: () => void) => {
     try {
       check();

@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import sqlite3 from 'sqlite3';
+import { secureDatabaseFiles } from './file-modes.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Row = Record<string, unknown>;
@@ -12,7 +13,10 @@ export class Database {
   private constructor(private readonly db: sqlite3.Database) {}
 
   static async open(file: string): Promise<Database> {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    if (file !== ':memory:') {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      secureDatabaseFiles(file); // patient data: 0600 whatever the umask (file-modes.ts)
+    }
     const raw = await new Promise<sqlite3.Database>((resolve, reject) => {
       const db = new sqlite3.Database(file, (error) => (error ? reject(error) : resolve(db)));
     });

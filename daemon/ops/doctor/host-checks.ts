@@ -6,6 +6,7 @@ import mqtt, { type IClientOptions } from 'mqtt';
 import type { GatewayConfig } from '../../../config/schema.js';
 import { checkBrokerUrl } from '../../mqtt/connection.js';
 import { topicsFor } from '../../mqtt/topics.js';
+import { dataDirRefusal, looseDataFiles } from '../../store/file-modes.js';
 import { clockSync, diskFigures, type ClockSync } from '../host.js';
 import { clockWarnings, diskWarning } from '../warnings.js';
 import { errorText, fail, ok, warn, type CheckResult } from './result.js';
@@ -96,6 +97,13 @@ export function checkDisk(config: GatewayConfig): CheckResult {
   const low = diskWarning(disk, config.ops);
   const figures = `${Math.floor(disk.freeBytes / 1048576)} MiB (${disk.freePercent}%) free for ${dataDir}`;
   if (low && disk.freeBytes < 50 * 1048576) return fail('disk', figures, low.action);
+  // The database holds patient data: a folder or file others may read is worth a look.
+  const refused = dataDirRefusal(dataDir);
+  if (refused) return fail('disk', refused, 'point dataDir at a folder of its own (the service uses /var/lib/oqs-gateway, mode 0700)');
+  const loose = looseDataFiles(dataDir, join(dataDir, 'gateway.sqlite'));
+  if (loose.length > 0) {
+    return warn('disk', `${figures}; patient data open to group or others: ${loose.join(', ')}`, `chmod 700 ${dataDir} && chmod 600 ${join(dataDir, 'gateway.sqlite')}* (oqsgw start also tightens them)`);
+  }
   return low ? warn('disk', figures, low.action) : ok('disk', figures);
 }
 
