@@ -55,7 +55,8 @@ export class Responder {
       message,
       errors: request.replyProblem ? [request.replyProblem, ...errors] : errors,
     };
-    this.logger.info({ request: request.kind, code, fields: payload.errors.map((e) => e.field) }, 'EHR request refused');
+    // Fields are schema names and indices only (schemas.ts never echoes a requester's key names); capped all the same.
+    this.logger.info({ request: request.kind, code, fields: payload.errors.slice(0, 10).map((e) => e.field.slice(0, 128)), count: payload.errors.length }, 'EHR request refused');
     await this.send(request.reply ?? { topic: this.errorsTopic, correlationData: null }, payload);
   }
 }

@@ -52,18 +52,40 @@ function validator(name: SchemaName): ValidateFunction {
   return validate;
 }
 
+// Field pointers only ever hold names from the schema and array indices. An unknown key is the
+// requester's text (it could be a name, a birth date, a 12-digit number): it is counted and placed
+// by position, never echoed — errors go to the shared <base>/errors topic and to the log.
+const MAX_FIELD = 128;
+const MAX_ERRORS = 50;
+
 function fieldOf(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'required') return `${error.instancePath}/${String(params.missingProperty)}`;
-  if (error.keyword === 'additionalProperties') return `${error.instancePath}/${String(params.additionalProperty)}`;
   return error.instancePath;
+}
+
+function objectAt(value: unknown, pointer: string): Record<string, unknown> | null {
+  let node = value;
+  for (const part of pointer.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object') return null;
+    node = (node as Record<string, unknown>)[part.replaceAll('~1', '/').replaceAll('~0', '~')];
+  }
+  return node !== null && typeof node === 'object' && !Array.isArray(node) ? (node as Record<string, unknown>) : null;
+}
+
+/** One entry per object with unknown keys: how many, and where in the object (1-based). */
+function unknownKeysEntry(pointer: string, keys: readonly string[], value: unknown): FieldError {
+  const order = Object.keys(objectAt(value, pointer) ?? {});
+  const positions = keys.map((k) => order.indexOf(k) + 1).filter((n) => n > 0).sort((a, b) => a - b).slice(0, 10);
+  const count = `${keys.length} field${keys.length === 1 ? '' : 's'} not in the schema`;
+  const where = positions.length > 0 ? ` (key${positions.length === 1 ? '' : 's'} number ${positions.join(', ')} of the object)` : '';
+  return { field: pointer, message: `has ${count}${where}; check the spelling (unknown names are not repeated back)` };
 }
 
 function messageOf(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required': return 'is required';
-    case 'additionalProperties': return 'is not a known field (check its spelling)';
     case 'const': return `must be ${JSON.stringify(params.allowedValue)}`;
     case 'enum': return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     default: return error.message ?? 'is invalid';
@@ -76,13 +98,21 @@ export function validatePayload(name: SchemaName, value: unknown): FieldError[] 
   if (validate(value)) return null;
   const seen = new Set<string>();
   const errors: FieldError[] = [];
+  const unknown = new Map<string, Set<string>>();
   for (const error of validate.errors ?? []) {
     if (error.keyword === 'anyOf' || error.keyword === 'if') continue;
-    const entry = { field: fieldOf(error), message: messageOf(error) };
+    if (error.keyword === 'additionalProperties') {
+      const keys = unknown.get(error.instancePath) ?? new Set<string>();
+      keys.add(String((error.params as { additionalProperty: unknown }).additionalProperty));
+      unknown.set(error.instancePath, keys);
+      continue;
+    }
+    const entry = { field: fieldOf(error).slice(0, MAX_FIELD), message: messageOf(error) };
     const key = `${entry.field}|${entry.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     errors.push(entry);
   }
-  return errors.length > 0 ? errors : [{ field: '', message: 'is invalid' }];
+  for (const [pointer, keys] of unknown) errors.unshift({ ...unknownKeysEntry(pointer, [...keys], value), field: pointer.slice(0, MAX_FIELD) });
+  return errors.length > 0 ? errors.slice(0, MAX_ERRORS) : [{ field: '', message: 'is invalid' }];
 }
