@@ -28,7 +28,7 @@ export class PcscCardRig {
   async start(timeoutMs = 2000): Promise<void> {
     this.stack = await startPcscStack();
     this.reader = new PcscCardReader({
-      readerName: this.stack.readerName, timeoutMs, logger: silentLogger, retryMs: 200,
+      readerName: this.stack.readerName, timeoutMs, logger: silentLogger, retryMs: 200, exclusiveWaitMs: 3000,
       surfaceKey: () => (this.surfaceKey ? faceKeyOf(this.surfaceKey) : null),
     });
     const ready = once(this.reader, 'reader');

@@ -18,6 +18,8 @@ export interface PcscCardReaderOptions {
   readonly logger: Logger;
   /** 照合番号B source for the face photo; without one, readFacePhoto() answers null. */
   readonly surfaceKey?: (atr: Buffer) => FaceKey | null;
+  /** How long one operation waits while another program holds the card exclusively. */
+  readonly exclusiveWaitMs?: number;
   /** Back-off before reopening a failed PC/SC context. */
   readonly retryMs?: number;
 }
@@ -129,10 +131,12 @@ export class PcscCardReader extends EventEmitter<CardReaderEvents> implements Ca
     if (this.#active !== reader) return;
     const present = (status.state & reader.SCARD_STATE_PRESENT) !== 0 && (status.state & reader.SCARD_STATE_MUTE) === 0;
     const atr = status.atr && status.atr.length > 0 ? Buffer.from(status.atr) : null;
-    if (!present || !atr) {
+    if (!present) {
       if (this.#card) this.#dropCard();
       return;
     }
+    // Present without an ATR: the card is unpowered (we unpower it after a VERIFY), not gone.
+    if (!atr) return;
     if (this.#card?.atr.equals(atr)) return; // same card, another state bit changed
     if (this.#card) this.#dropCard(); // swapped faster than we saw the gap
     this.#onCard(reader, atr);
@@ -141,21 +145,16 @@ export class PcscCardReader extends EventEmitter<CardReaderEvents> implements Ca
   #onCard(reader: NativeReader, atr: Buffer): void {
     const card: CardState = { atr, removed: new AbortController() };
     this.#card = card;
-    reader.connect({ share_mode: reader.SCARD_SHARE_SHARED }, (err, protocol) => {
-      if (err || card.removed.signal.aborted) {
-        if (err) this.#options.logger.warn({ err: String(err) }, 'could not connect to the card');
-        return;
-      }
-      void this.#announce(reader, card, protocol);
-    });
+    // No connection is kept: each operation connects exclusively and lets go (PcscTransport).
+    void this.#announce(reader, card);
   }
 
-  async #announce(reader: NativeReader, card: CardState, protocol: number): Promise<void> {
-    const transport = new PcscTransport(reader, protocol);
+  async #announce(reader: NativeReader, card: CardState): Promise<void> {
     const { timeoutMs, logger } = this.#options;
+    const transport = new PcscTransport(reader, { waitMs: this.#options.exclusiveWaitMs ?? 10000, removed: card.removed.signal });
     try {
       const probe = new CardChannel(transport, { timeoutMs, removed: card.removed.signal });
-      const { kind, token, tokenName } = await probeCard(probe, card.atr);
+      const { kind, token, tokenName } = await transport.exclusive(() => probeCard(probe, card.atr), { clearSecurityState: false });
       if (card.removed.signal.aborted) return;
       const session = new ChannelCardSession(transport, {
         atr: card.atr, kind, token, removed: card.removed.signal, timeoutMs,

@@ -6,6 +6,8 @@ import type { EventEmitter } from 'node:events';
 export interface NativeReader extends EventEmitter {
   readonly name: string;
   readonly SCARD_SHARE_SHARED: number;
+  readonly SCARD_SHARE_EXCLUSIVE: number;
+  readonly SCARD_UNPOWER_CARD: number;
   readonly SCARD_STATE_PRESENT: number;
   readonly SCARD_STATE_MUTE: number;
   readonly SCARD_LEAVE_CARD: number;

@@ -68,6 +68,33 @@ if (why) {
     await rig.remove();
   });
 
+  t.test('VERIFY + sign is one exclusive operation; the verified state does not outlive it', async (t) => {
+    const card = virtualCard('yamada-taro');
+    const session = await rig.insert(card);
+    const der = await session.readUserAuthCertificate();
+    const digest = createHash('sha256').update('one operation').digest();
+    const r = await session.verifyPinAndSign(new PinDigits('1234'), digest);
+    if (!r.ok) throw new Error('refused');
+    t.ok(verify('sha256', Buffer.from('one operation'), new X509Certificate(der).publicKey, r.signature));
+    // The card was unpowered when the operation let go: signing again needs the PIN again.
+    await t.rejects(session.signDigest(digest), { code: 'CARD_ERROR', details: { sw: '6982' } });
+    t.notOk(session.removed.aborted, 'an unpowered card is still on the reader');
+    t.ok((await session.readUserAuthCertificate()).equals(der), 'and answers the next operation');
+    await rig.remove();
+  });
+
+  t.test('a smartphone: a contactless ATR, EF 0006 says JPKIAPGPSETOKEN, no chip photo', async (t) => {
+    const card = virtualCard('kimura-sumaho');
+    const session = await rig.insert(card);
+    t.equal(session.kind, 'mynumber');
+    t.equal(session.token, 'smartphone');
+    t.not(session.atr.toString('hex'), '3be000ff8131fe4514');
+    t.ok((await session.readUserAuthCertificate()).equals(readFileSync(join(pki, 'jpki', 'people', 'kimura-sumaho.der'))));
+    t.equal(await session.readFacePhoto(), null);
+    t.same(card.forbiddenSelects, []);
+    await rig.remove();
+  });
+
   t.test('T=0 style card: GET RESPONSE and 6Cxx through pcscd', async (t) => {
     const card = virtualCard('ito-sakura', { protocol: 't0' });
     const session = await rig.insert(card);
