@@ -28,8 +28,12 @@ function render(node: SchemaNode, indent: string): string[] {
     if (child.type === 'object' && child.properties) {
       lines.push(`${indent}${key}:`);
       lines.push(...render(child, indent + '  '));
+    } else if (child.default === undefined) {
+      // A key without a default (unset means "derived", e.g. face.threshold from face.model) is
+      // shown commented out: an explicit null would not pass the schema.
+      lines.push(`${indent}# ${key}:`);
     } else {
-      const value = stringify(child.default ?? null, { flow: true }).trim();
+      const value = stringify(child.default, { flow: true }).trim();
       lines.push(`${indent}${key}: ${value}`);
     }
   }

@@ -35,6 +35,8 @@ export interface FaceApi {
   };
   readonly TinyFaceDetectorOptions: new (o: { inputSize: number; scoreThreshold: number }) => object;
   readonly SsdMobilenetv1Options: new (o: { minConfidence: number; maxResults: number }) => object;
+  /** face-api's own box class: extractFaceTensors() needs its methods, a plain object will not do. */
+  readonly Rect: new (x: number, y: number, width: number, height: number) => Rect;
   detectAllFaces(input: Tensor3D, options: object): PromiseLike<FaceDetection[]>;
   extractFaceTensors(input: Tensor3D, rects: Rect[]): Promise<Tensor3D[]>;
 }

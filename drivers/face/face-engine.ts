@@ -1,69 +1,49 @@
-// The face model: detection, 68-point landmarks and the 128-d descriptor (dlib's ResNet as shipped
-// in @vladmandic/face-api, weights inside the npm package) on TensorFlow.js's WebAssembly backend.
-// Loaded once per process and shared; every tensor it makes is disposed before a call returns.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import type { FaceApi, FaceDetection, FaceLandmarks68, Point, Rect, Tensor3D } from './face-api-types.js';
+// The face engines and their loader. `fr512` (default, onnx-engine.ts): YuNet + a 512-d ONNX
+// descriptor on onnxruntime-node. `dlib`: detection, 68-point landmarks and the 128-d descriptor
+// (dlib's ResNet as shipped in @vladmandic/face-api) on TensorFlow.js's WebAssembly backend.
+// Each is loaded once per process and shared; every tensor is disposed before a call returns.
+import type { DescribedFace, DetectorKind, FaceEngine, FaceModel, FoundFace } from './engine-types.js';
+import type { FaceApi, FaceDetection, FaceLandmarks68, Rect, Tensor3D } from './face-api-types.js';
+import { loadFaceApi } from './face-api-loader.js';
 import type { RgbImage } from './image.js';
+import { OnnxFaceEngine } from './onnx-engine.js';
+import { similarity } from './similarity.js';
 
-export type DetectorKind = 'tiny' | 'ssd';
+export type { DescribedFace, DetectorKind, FaceEngine, FaceModel, FoundFace } from './engine-types.js';
 
-/** Detector settings, measured with the benchmark (docs/face.md). */
+export const DEFAULT_FACE_MODEL: FaceModel = 'fr512';
+
+/** face-api detector settings, measured with the benchmark (docs/face.md). */
 export const DETECTORS = {
   // inputSize: the side the tiny detector resizes to; 416 finds faces down to ~40 px in a VGA frame.
   tiny: { inputSize: 416, scoreThreshold: 0.5 },
   ssd: { minConfidence: 0.5, maxResults: 10 },
 } as const;
 
-export interface FoundFace {
-  readonly box: Rect;
-  readonly score: number;
+const loading = new Map<FaceModel, Promise<FaceEngine>>();
+
+/** The shared engine of a model; the first call loads the runtime and the weights (about 0.5 s). */
+export function loadFaceEngine(model: FaceModel = DEFAULT_FACE_MODEL): Promise<FaceEngine> {
+  let engine = loading.get(model);
+  if (!engine) {
+    engine = (model === 'fr512' ? OnnxFaceEngine.load() : loadDlib()).catch((error: unknown) => {
+      loading.delete(model);
+      throw error;
+    });
+    loading.set(model, engine);
+  }
+  return engine;
 }
 
-export interface DescribedFace extends FoundFace {
-  readonly landmarks: readonly Point[];
-  readonly descriptor: Float32Array;
-}
-
-export interface FaceEngine {
-  readonly version: string;
-  /** All faces in the image, largest first. */
-  detect(image: RgbImage, detector: DetectorKind): Promise<FoundFace[]>;
-  /** Landmarks and descriptor of one face found by detect() on the same image. */
-  describe(image: RgbImage, face: FoundFace): Promise<DescribedFace>;
-  /** Tensors alive in the engine and their bytes (the weights, mostly): a leak check for tests. */
-  memory(): { readonly tensors: number; readonly bytes: number };
-}
-
-let loading: Promise<FaceEngine> | null = null;
-
-/** The shared engine; the first call loads the backend and the weights (about 0.5 s). */
-export function loadFaceEngine(): Promise<FaceEngine> {
-  loading ??= load().catch((error: unknown) => {
-    loading = null;
-    throw error;
-  });
-  return loading;
-}
-
-async function load(): Promise<FaceEngine> {
-  const require = createRequire(import.meta.url);
-  // The node-wasm bundle: TensorFlow.js with the WebAssembly backend, no native TensorFlow needed.
-  const api = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
-  const modelDir = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
-  await api.tf.setBackend('wasm');
-  await api.tf.ready();
-  await Promise.all([
-    api.nets.tinyFaceDetector.loadFromDisk(modelDir),
-    api.nets.ssdMobilenetv1.loadFromDisk(modelDir),
-    api.nets.faceLandmark68Net.loadFromDisk(modelDir),
-    api.nets.faceRecognitionNet.loadFromDisk(modelDir),
-  ]);
+async function loadDlib(): Promise<FaceEngine> {
+  const api = await loadFaceApi(['tinyFaceDetector', 'ssdMobilenetv1', 'faceLandmark68Net', 'faceRecognitionNet']);
   return new FaceApiEngine(api);
 }
 
 /** Detections are kept per image so describe() can hand face-api its own box objects back. */
 class FaceApiEngine implements FaceEngine {
+  readonly model = 'dlib' as const;
+
   readonly #api: FaceApi;
   readonly #detections = new WeakMap<FoundFace, FaceDetection>();
   readonly #tiny: object;
@@ -77,6 +57,10 @@ class FaceApiEngine implements FaceEngine {
 
   get version(): string {
     return `face-api ${this.#api.version} (${this.#api.tf.getBackend()})`;
+  }
+
+  similarity(a: Float32Array, b: Float32Array): number {
+    return similarity(a, b);
   }
 
   memory(): { readonly tensors: number; readonly bytes: number } {

@@ -9,10 +9,11 @@ import { SimCamera } from './sim/sim-camera.js';
 import { SimFaceMatcher } from './sim/sim-face-matcher.js';
 import { V4l2Camera } from './v4l2-camera.js';
 import { DEFAULT_QUALITY_LIMITS } from './frame-quality.js';
+import { thresholdFor } from './model-thresholds.js';
 
 export function matchPolicyOf(config: FaceConfig): MatchPolicy {
   return {
-    threshold: config.threshold,
+    threshold: thresholdFor(config.model, config.threshold),
     framesToDecide: config.framesToDecide,
     framesToReject: Math.max(config.framesToReject, config.framesToDecide),
     liveness: config.liveness,
@@ -30,11 +31,12 @@ export function frameSourceOf(config: FaceConfig): FrameSource {
 export function createFaceMatcher(config: FaceConfig, logger: Logger): FaceMatcher {
   switch (config.driver) {
     case 'sim':
-      return new SimFaceMatcher(config.simDecisions, config.threshold);
+      return new SimFaceMatcher(config.simDecisions, thresholdFor(config.model, config.threshold));
     case 'camera':
       return new CameraFaceMatcher({
         source: frameSourceOf(config),
         policy: matchPolicyOf(config),
+        model: config.model,
         detector: config.detector,
         limits: { ...DEFAULT_QUALITY_LIMITS, minFacePx: config.minFacePx },
         logger: logger.child({ component: 'face' }),

@@ -4,9 +4,16 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../../../config/load.js';
 import { FaceConfigSchema } from '../../../drivers/face/config.js';
+import { MODEL_THRESHOLDS, thresholdFor } from '../../../drivers/face/model-thresholds.js';
 import { GatewayError } from '../../../vocabulary/result-codes.js';
 
-const DEFAULT_THRESHOLD = FaceConfigSchema.properties.threshold.default as number;
+type FaceModel = keyof typeof MODEL_THRESHOLDS;
+const DEFAULT_MODEL = FaceConfigSchema.properties.model.default as FaceModel;
+
+function parseModel(value: string): FaceModel {
+  if (!(value in MODEL_THRESHOLDS)) throw new Error(`--model must be one of ${Object.keys(MODEL_THRESHOLDS).join(', ')}, not "${value}"`);
+  return value as FaceModel;
+}
 
 function parseThreshold(value: string): number {
   const n = Number(value);
@@ -21,20 +28,23 @@ export function registerFaceCommands(program: Command): void {
     .argument('<a>', 'first picture (JPEG, PNG or JPEG 2000), e.g. a card photo')
     .argument('<b>', 'second picture, e.g. a camera still')
     .option('--json', 'print the result as JSON')
-    .option('--threshold <similarity>', 'decision threshold (default: face.threshold from --config, else the built-in default)', parseThreshold)
-    .option('-c, --config <file>', 'take face.threshold from this config file')
-    .description('Prints the distance, the similarity (1 - distance) and the decision for the main face of two pictures')
-    .action(async (a: string, b: string, opts: { json?: boolean; threshold?: number; config?: string }) => {
-      const threshold = opts.threshold ?? (opts.config ? loadConfig(opts.config).face.threshold : DEFAULT_THRESHOLD);
+    .option('--threshold <similarity>', "decision threshold (default: face.threshold from --config, else the model's measured threshold)", parseThreshold)
+    .option('--model <name>', `descriptor model: ${Object.keys(MODEL_THRESHOLDS).join(' or ')} (default: face.model from --config, else ${DEFAULT_MODEL})`, parseModel)
+    .option('-c, --config <file>', 'take face.model and face.threshold from this config file')
+    .description('Prints the faces found, the similarity and the decision for the main face of two pictures')
+    .action(async (a: string, b: string, opts: { json?: boolean; threshold?: number; model?: FaceModel; config?: string }) => {
+      const section = opts.config ? loadConfig(opts.config).face : undefined;
+      const model = opts.model ?? section?.model ?? DEFAULT_MODEL;
+      const threshold = opts.threshold ?? thresholdFor(model, section?.threshold);
       const { compareImages } = await import('../../../drivers/face/compare.js');
       try {
         const [x, y] = await Promise.all([readFile(a), readFile(b)]);
-        const result = await compareImages(x, y, threshold);
+        const result = await compareImages(x, y, threshold, model);
         if (opts.json) console.log(JSON.stringify({ a, b, ...result }));
         else {
           console.log(`faces found: ${result.faces[0]} in ${a}, ${result.faces[1]} in ${b}`);
           console.log(`distance:    ${result.distance ?? '-'}`);
-          console.log(`similarity:  ${result.similarity ?? '-'} (threshold ${result.threshold})`);
+          console.log(`similarity:  ${result.similarity ?? '-'} (threshold ${result.threshold}, model ${result.model})`);
           console.log(`decision:    ${result.decision}`);
         }
         process.exitCode = result.decision === 'match' ? 0 : 1;

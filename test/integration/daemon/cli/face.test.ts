@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { fromRoot } from '../../../../vocabulary/paths.js';
 import { loadOpenCv, rgbToMat } from '../../../../drivers/face/opencv-image.js';
 import { peopleFrom, type Person } from '../../../helpers/face-images.js';
+import { MODEL_THRESHOLDS } from '../../../../drivers/face/model-thresholds.js';
 
 const run = promisify(execFile);
 const cli = (...args: string[]) =>
@@ -19,20 +20,51 @@ const cli = (...args: string[]) =>
 
 const dir = mkdtempSync(join(tmpdir(), 'oqs-face-cli-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-const [alice] = await peopleFrom(2, 1) as [Person];
+const [alice] = await peopleFrom(3, 1) as [Person];
+const [bob] = await peopleFrom(5, 1) as [Person];
 const cv = await loadOpenCv();
 writeFileSync(join(dir, 'card.jp2'), alice.card);
-writeFileSync(join(dir, 'still.jpg'), cv.imencode('.jpg', rgbToMat(cv, alice.frame)));
+const still = rgbToMat(cv, alice.frame);
+writeFileSync(join(dir, 'still.jpg'), cv.imencode('.jpg', still));
+// The face filling a tight 150x150 picture (a close camera, a cropped chip photo): the middle of
+// the still, where the face is, cut to about the face's own size.
+const cut = Math.round(still.cols * 0.5);
+const tight = still.getRegion(new cv.Rect(Math.round((still.cols - cut) / 2), Math.round((still.rows - cut) / 2), cut, cut)).resize(150, 150, 0, 0, cv.INTER_AREA);
+writeFileSync(join(dir, 'tight.png'), cv.imencode('.png', tight));
+// The face small in the middle of a 640x480 frame (patient standing back): the still shrunk to
+// 200 px and centred on a grey background.
+const small = still.resize(200, 200, 0, 0, cv.INTER_AREA).copyMakeBorder(140, 140, 220, 220, cv.BORDER_CONSTANT, new cv.Vec3(128, 128, 128));
+writeFileSync(join(dir, 'small.jpg'), cv.imencode('.jpg', small));
+writeFileSync(join(dir, 'bob.jpg'), cv.imencode('.jpg', rgbToMat(cv, bob.frame)));
 writeFileSync(join(dir, 'notes.txt'), 'not a picture');
 
 t.test('card JPEG 2000 against a camera still: match, as JSON', async (t) => {
   const { code, stdout } = await cli('compare', join(dir, 'card.jp2'), join(dir, 'still.jpg'), '--json', '--threshold', '0.47');
   t.equal(code, 0);
-  const result = JSON.parse(stdout) as { decision: string; similarity: number; faces: number[]; threshold: number };
+  const result = JSON.parse(stdout) as Compared;
   t.equal(result.decision, 'match');
   t.equal(result.threshold, 0.47);
   t.same(result.faces, [1, 1]);
-  t.ok(result.similarity > 0.6, `similarity ${result.similarity}`);
+  t.ok(result.similarity > 0.55, `similarity ${result.similarity}`);
+});
+
+interface Compared { decision: string; similarity: number; faces: number[]; threshold: number; model: string }
+
+t.test('framing does not matter: the card against a tight 150x150 crop and against a face small in a 640x480 frame', async (t) => {
+  for (const live of ['tight.png', 'small.jpg']) {
+    const { code, stdout } = await cli('compare', join(dir, 'card.jp2'), join(dir, live), '--json');
+    const result = JSON.parse(stdout) as Compared;
+    t.same(result.faces, [1, 1], `${live}: one face found on each side`);
+    // No --threshold: the model's measured threshold decides, as in the live driver.
+    t.equal(result.model, 'fr512');
+    t.equal(result.threshold, MODEL_THRESHOLDS.fr512);
+    t.equal(result.decision, 'match', `${live}: similarity ${result.similarity}`);
+    t.equal(code, 0);
+  }
+  const { code, stdout } = await cli('compare', join(dir, 'card.jp2'), join(dir, 'bob.jpg'), '--json');
+  const other = JSON.parse(stdout) as Compared;
+  t.equal(other.decision, 'mismatch', `someone else: similarity ${other.similarity}`);
+  t.equal(code, 1);
 });
 
 t.test('a file that is not a picture: exit 2 and the reason', async (t) => {

@@ -12,6 +12,7 @@ import type { FaceMatchResult } from '../../../../drivers/face/face-matcher.js';
 import type { FaceGuidance } from '../../../../vocabulary/face-guidance.js';
 import type { FrameSource } from '../../../../drivers/face/frame-source.js';
 import type { MatchPolicy } from '../../../../drivers/face/match-session.js';
+import { MODEL_THRESHOLDS } from '../../../../drivers/face/model-thresholds.js';
 import { loadOpenCv, rgbToMat } from '../../../../drivers/face/opencv-image.js';
 import { SimCamera, type SimFrame } from '../../../../drivers/face/sim/sim-camera.js';
 import { V4l2Camera } from '../../../../drivers/face/v4l2-camera.js';
@@ -19,14 +20,18 @@ import { emptyScene, liveFrames, peopleFrom, twoFaces, type Person } from '../..
 
 // livenessMinMotion is low here: these tests check the plumbing (moving frames pass, a frozen
 // picture does not); where the production threshold lies is the benchmark's job (docs/face.md).
-const POLICY: MatchPolicy = { threshold: 0.5, framesToDecide: 3, framesToReject: 5, liveness: 'movement', livenessMinMotion: 0.01, maxFrames: 8 };
+// The threshold is the default model's production one (drivers/face/model-thresholds.ts).
+const POLICY: MatchPolicy = { threshold: MODEL_THRESHOLDS.fr512, framesToDecide: 3, framesToReject: 5, liveness: 'movement', livenessMinMotion: 0.01, maxFrames: 8 };
 // Generous: the frame cap ends every attempt; the time limit only guards against a hang.
 const TIMEOUT_MS = 60_000;
 /** Nose shifts (eye distances) standing in for a head turning a little left and right. */
 const LIVE_TURNS = [0, 0.25, -0.25, 0.15];
 
 const engine = await loadFaceEngine();
-const [alice] = await peopleFrom(2, 1) as [Person];
+// Sample 3's largest face: frontal and sharp enough for a card-like probe. (Sample 2's largest face,
+// used with the dlib engine, is tilted ~30 degrees and only ~45 px between the eyes on its card cut:
+// fr512 scores that pair 0.40, below its threshold; docs/face.md, "Limits".)
+const [alice] = await peopleFrom(3, 1) as [Person];
 const [bob] = await peopleFrom(5, 1) as [Person];
 t.ok(alice && bob, 'two people cut from two sample photos');
 
@@ -135,10 +140,10 @@ t.test('compare: card JPEG 2000 against a camera frame; no tensors leak', async 
   const before = engine.memory().tensors;
   const cv = await loadOpenCv();
   const frame = cv.imencode('.jpg', rgbToMat(cv, alice.frame));
-  const same = await compareImages(alice.card, frame, 0.5);
+  const same = await compareImages(alice.card, frame, POLICY.threshold);
   t.equal(same.decision, 'match');
   t.same(same.faces, [1, 1]);
-  const other = await compareImages(bob.card, frame, 0.5);
+  const other = await compareImages(bob.card, frame, POLICY.threshold);
   t.equal(other.decision, 'mismatch');
   t.ok(other.similarity! < same.similarity!);
   t.equal(engine.memory().tensors, before, 'every tensor was disposed');
