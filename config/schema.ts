@@ -11,6 +11,7 @@ import { StatusConfigSchema } from '../daemon/status/config.js';
 import { OpsConfigSchema } from '../daemon/ops/config.js';
 import { FlowConfigSchema } from '../daemon/flow/config.js';
 import { EhrConfigSchema } from '../daemon/ehr/config.js';
+import { EhrFilesConfigSchema } from '../daemon/ehr-files/config.js';
 import { FhirConfigSchema } from '../daemon/fhir/config.js';
 import { PathOption } from '../vocabulary/path-option.js';
 
@@ -39,6 +40,7 @@ export const ConfigSchema = Type.Object(
     status: StatusConfigSchema,
     ops: OpsConfigSchema,
     fhir: FhirConfigSchema,
+    ehrFiles: EhrFilesConfigSchema,
   },
   { additionalProperties: false, default: {} },
 );

@@ -45,6 +45,9 @@ export interface GatewayState {
   readonly warnings: readonly StatusWarning[];
 }
 
+/** A feature's own part of /status: figures only, never patient data (invariant 6). */
+export type StatusSection = () => Promise<Readonly<Record<string, unknown>>>;
+
 export interface FeatureContext {
   readonly config: GatewayConfig;
   readonly logger: Logger;
@@ -61,6 +64,10 @@ export interface FeatureContext {
   readonly bus: GatewayBus;
   /** Called in order on every check-in before commit; returns the remover. */
   addCheckinEnricher(enricher: CheckinEnricher): () => void;
+  /** Adds a section to /status under `features.<name>`; returns the remover. */
+  addStatusSection(name: string, section: StatusSection): () => void;
+  /** Every feature's status section, for the status endpoint (a failing one reads {error}). */
+  statusSections(): Promise<Record<string, unknown>>;
   /** One at most (the EHR feature); without it, LINE_DOWN check-ins say no re-check will come. */
   setCheckinRechecker(rechecker: CheckinRechecker): () => void;
 }

@@ -13,7 +13,7 @@ import { createEligibilityClient } from '../drivers/line/index.js';
 import type { Logger } from '../vocabulary/log.js';
 import { GatewayError } from '../vocabulary/result-codes.js';
 import type { Devices } from './devices.js';
-import type { CheckinEnricher, CheckinRechecker, FeatureContext, FeatureFactory, GatewayEvents, GatewayFeature, GatewayState } from './feature.js';
+import type { CheckinEnricher, CheckinRechecker, FeatureContext, FeatureFactory, GatewayEvents, GatewayFeature, GatewayState, StatusSection } from './feature.js';
 import { buildCheckinEvent, lineWasDown, noRecheck, RECHECK_QUEUED, type CheckinEvent, type CheckinOutcome, type CheckinRecheck } from './flow/checkin-event.js';
 import { runCheckin, type ReaderState } from './flow/checkin-flow.js';
 import { connectBroker, publishAsync } from './mqtt/connection.js';
@@ -41,6 +41,7 @@ export class Gateway {
   /** The event bus features listen on; the gateway is its only emitter apart from 'warnings'. */
   readonly bus = new EventEmitter<GatewayEvents>();
   #enrichers: CheckinEnricher[] = [];
+  #statusSections = new Map<string, StatusSection>();
   #rechecker: CheckinRechecker | null = null;
 
   private constructor(
@@ -156,6 +157,15 @@ export class Gateway {
       broker: { embedded: this.broker !== null, host: this.#brokerHost() },
       state, bus: this.bus,
       addCheckinEnricher: (enricher) => this.addCheckinEnricher(enricher),
+      addStatusSection: (name, section) => {
+        this.#statusSections.set(name, section);
+        return () => { if (this.#statusSections.get(name) === section) this.#statusSections.delete(name); };
+      },
+      statusSections: async () => {
+        const entries = await Promise.all([...this.#statusSections].map(async ([name, section]) =>
+          [name, await section().catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }))] as const));
+        return Object.fromEntries(entries);
+      },
       setCheckinRechecker: (rechecker) => {
         this.#rechecker = rechecker;
         return () => { if (this.#rechecker === rechecker) this.#rechecker = null; };

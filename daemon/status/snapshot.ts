@@ -65,5 +65,7 @@ export async function statusDocument({ ctx, line, host, certs, stopping }: Statu
     certificates: certs.map(({ role, file, notAfter, daysLeft, error }) => ({ role, file, notAfter, daysLeft, ...(error ? { error } : {}) })),
     host,
     warnings: ctx.state.warnings,
+    /** Features' own sections (e.g. ehrFiles: the official file exchange, docs/ehr-files.md). */
+    features: await ctx.statusSections(),
   };
 }
