@@ -22,6 +22,7 @@ function fakeGateway(health: Record<string, boolean>) {
     devices: { card: device('card'), face: device('face'), panel: device('panel'), line: device('line') },
     outbox: { depth: async () => 2 }, mqtt: { connected: true }, broker: { embedded: false, host: '127.0.0.1:1883' },
     bus: new EventEmitter<GatewayEvents>(),
+    statusSections: async () => ({ ehrFiles: { folder: '/srv/oqs', faceResults: { queued: 1, lastError: null } } }),
   } as unknown as FeatureContext;
 }
 
