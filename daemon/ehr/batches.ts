@@ -2,7 +2,7 @@
 // in the background one line-sized chunk at a time: each patient's answer is committed to the
 // outbox as it comes (eventId <batchId>/<index>), then a summary (<batchId>/summary). The batch is
 // stored first, so a restart resumes it; items already committed are not asked again.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { BatchItemResult, EligibilityClient, InsuranceNumber, NumberCheckRequest } from '../../drivers/line/eligibility.js';
 import { toPending } from '../../drivers/line/pending.js';
 import type { Logger } from '../../vocabulary/log.js';
@@ -58,13 +58,16 @@ export class BatchRunner {
   async handle(request: IncomingRequest): Promise<void> {
     const { responder } = this.deps;
     if (request.unreadable) return responder.error(request, 'INVALID_REQUEST', 'the payload is not JSON', [{ field: '', message: 'must be a JSON object' }]);
+    // The size first: a batch over the limit is BATCH_TOO_LARGE at any size (the schema's own
+    // maxItems would otherwise make a very large one INVALID_REQUEST).
+    const size = patientCount(request.body);
+    if (size > this.deps.maxPatients) {
+      return responder.error(request, 'BATCH_TOO_LARGE', `at most ${this.deps.maxPatients} patients per batch (ehr.maxBatchPatients); split it`,
+        [{ field: '/patients', message: `has ${size} entries; at most ${this.deps.maxPatients}` }]);
+    }
     const errors = validatePayload('batch-request.v1', request.body);
     if (errors) return responder.error(request, 'INVALID_REQUEST', 'the batch does not match schemas/batch-request.v1.schema.json', errors);
     const body = request.body as { patients: Record<string, unknown>[] };
-    if (body.patients.length > this.deps.maxPatients) {
-      return responder.error(request, 'BATCH_TOO_LARGE', `at most ${this.deps.maxPatients} patients per batch (ehr.maxBatchPatients); split it`,
-        [{ field: '/patients', message: `has ${body.patients.length} entries; at most ${this.deps.maxPatients}` }]);
-    }
     if (!request.reply) {
       return responder.error(request, 'INVALID_REQUEST', 'nowhere to answer: give an MQTT 5 Response Topic or replyTo',
         request.replyProblem ? [] : [{ field: '/replyTo', message: 'is required without an MQTT 5 Response Topic' }]);
@@ -80,14 +83,21 @@ export class BatchRunner {
 
     const reply = request.reply;
     const echo = { requestId: request.requestId, correlationId: request.correlationId };
+    // What makes two requests "the same batch": the patients as checked, in order.
+    const bodyHash = createHash('sha256').update(JSON.stringify(patients)).digest('hex');
     if (request.requestId) {
-      const known = await this.deps.db.get<{ batch_id: string }>('SELECT batch_id FROM ehr_batches WHERE reply_topic = ? AND request_id = ?', [reply.topic, request.requestId]);
-      if (known) return responder.send(reply, this.#accepted(known.batch_id, echo, patients.length, true));
+      const known = await this.deps.db.get<{ batch_id: string; count: number; body_hash: string | null }>(
+        'SELECT batch_id, count, body_hash FROM ehr_batches WHERE reply_topic = ? AND request_id = ?', [reply.topic, request.requestId]);
+      if (known && known.body_hash !== null && known.body_hash !== bodyHash) {
+        return responder.error(request, 'INVALID_REQUEST', 'this requestId was used for another batch; give a new batch a new requestId',
+          [{ field: '/requestId', message: `was used for batch ${known.batch_id} (${known.count} patients) with other patients` }]);
+      }
+      if (known) return responder.send(reply, this.#accepted(known.batch_id, echo, known.count, true));
     }
     const batchId = randomUUID();
     await this.deps.db.run(
-      'INSERT INTO ehr_batches (batch_id, request_id, reply_topic, correlation_id, patients, count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [batchId, request.requestId, reply.topic, request.correlationId, JSON.stringify(patients), patients.length, Date.now()],
+      'INSERT INTO ehr_batches (batch_id, request_id, reply_topic, correlation_id, patients, count, created_at, body_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [batchId, request.requestId, reply.topic, request.correlationId, JSON.stringify(patients), patients.length, Date.now(), bodyHash],
     );
     await responder.send(reply, this.#accepted(batchId, echo, patients.length, false));
     this.#schedule(batchId);
@@ -187,4 +197,11 @@ export class BatchRunner {
       finishedAt: new Date().toISOString(),
     };
   }
+}
+
+/** The number of patients a request names, before it is validated (0 when it names none). */
+function patientCount(body: unknown): number {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return 0;
+  const patients = (body as { patients?: unknown }).patients;
+  return Array.isArray(patients) ? patients.length : 0;
 }

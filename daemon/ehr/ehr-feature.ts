@@ -101,9 +101,11 @@ export function createEhrFeature(ctx: FeatureContext): EhrFeature | null {
   const subscribe = () => {
     subscribed = false;
     // MQTT 5: retain handling 2, so a request someone published retained is not served again at
-    // every reconnect (3.1.1 brokers flag such copies retained; onMessage refuses those).
+    // every reconnect, and retain-as-published, so a live request published with retain arrives
+    // flagged and onMessage refuses it as documented. 3.1.1 clears the flag on live messages (only
+    // copies sent at subscribe carry it): there a live retained request cannot be told apart.
     const v5 = ctx.mqtt.options.protocolVersion === 5;
-    ctx.mqtt.subscribe([...routes.keys()], { qos: 1, ...(v5 ? { rh: 2 } : {}) }, (error) => {
+    ctx.mqtt.subscribe([...routes.keys()], { qos: 1, ...(v5 ? { rh: 2, rap: true } : {}) }, (error) => {
       if (error) logger.error({ err: error.message }, 'could not subscribe to the EHR request topics');
       else subscribed = true;
     });

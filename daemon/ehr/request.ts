@@ -60,7 +60,8 @@ export function parseRequest(kind: RequestKind, topic: string, payload: Buffer, 
     if (problem) replyProblem = { field, message: problem };
     else reply = { topic: topicWanted, correlationData };
   }
-  const correlationId = stringField(body, 'correlationId') ?? (correlationData ? printable(correlationData) : null);
+  // Properties win (docs/mqtt.md): with Correlation Data, the payload's correlationId is ignored.
+  const correlationId = correlationData ? printable(correlationData) : stringField(body, 'correlationId');
   return { kind, topic, body, reply, replyProblem, requestId: stringField(body, 'requestId'), correlationId, unreadable };
 }
 

@@ -56,4 +56,7 @@ export const MIGRATIONS: readonly string[] = [
      attempts INTEGER NOT NULL DEFAULT 0,
      last_error TEXT
    )`,
+  // 4: what a batch asked for (sha256 of its checked patients), so the same requestId with another
+  // body is refused instead of answered as a duplicate (issue 17). NULL for batches stored before.
+  'ALTER TABLE ehr_batches ADD COLUMN body_hash TEXT',
 ];

@@ -72,15 +72,17 @@ t.test('requests and answers over MQTT 5', async (t) => {
     const elsewhere = await ehr.waitOn(`${BASE}/errors`, (m) => m.body.requestId === 'elsewhere');
     t.match(elsewhere.body.errors, [{ field: '(MQTT 5 Response Topic)', message: /must start with oqs\/ehrt\/replies\// }], 'the gateway never answers onto its own topics');
     t.equal(ehr.on(`${BASE}/checkins`).length, 0, 'nothing was written to checkins');
-    // A retained request is served once, live; it must not be served again at each reconnect.
+    // A retained request is refused (docs/mqtt.md; issue 17: it was served), and not served again
+    // at each reconnect either.
     await ehr.client.publishAsync(`${BASE}/inquiries`, JSON.stringify({ ...inquiry(), requestId: 'kept', replyTo: ehr.replyTopic }), { qos: 1, retain: true });
-    await ehr.waitOn(ehr.replyTopic, (m) => m.body.requestId === 'kept');
+    const kept = await ehr.waitOn(ehr.replyTopic, (m) => m.body.requestId === 'kept');
+    t.match(kept.body, { schema: 'oqs.error.v1', code: 'INVALID_REQUEST', errors: [{ field: '', message: 'was retained' }] }, 'a retained request is refused');
     const reconnected = new Promise((resolve) => gw.gateway.mqtt.once('connect', resolve));
     gw.gateway.mqtt.stream.destroy();
     await reconnected;
     const marker = await ehr.ask(`${BASE}/inquiries`, { ...inquiry(), requestId: 'after-reconnect' });
     t.equal(marker.body.code, 'ELIGIBLE');
-    t.equal(ehr.on(ehr.replyTopic).filter((m) => m.body.requestId === 'kept').length, 1, 'the retained request was not served again');
+    t.equal(ehr.on(ehr.replyTopic).filter((m) => m.body.requestId === 'kept').length, 1, 'the retained request was not answered again');
     await ehr.client.publishAsync(`${BASE}/inquiries`, '', { qos: 1, retain: true });
   });
 
