@@ -4,6 +4,7 @@ import type { Consents } from '../../vocabulary/consent.js';
 import type { ReferenceMethod } from '../../vocabulary/identity.js';
 import type { CardCheckRequest, EligibilityResult } from '../../drivers/line/eligibility.js';
 import { RESULT_CODES, type ResultCode } from '../../vocabulary/result-codes.js';
+import type { CardToken } from '../../drivers/card/card-reader.js';
 import type { FaceDecision } from '../../drivers/face/face-matcher.js';
 
 export const CHECKIN_SCHEMA = 'oqs.checkin.v1';
@@ -24,6 +25,8 @@ export interface CheckinEvent {
   };
   /** How the patient was identified; null when no method succeeded. */
   readonly method: ReferenceMethod | null;
+  /** Card check-ins: the plastic card or a smartphone (スマホ用電子証明書). */
+  readonly token?: CardToken;
   /** Scores only: no image and no descriptor ever leaves the face driver. */
   readonly face: { readonly decision: FaceDecision; readonly score: number | null; readonly threshold: number } | null;
   readonly consents: Consents;
@@ -70,6 +73,7 @@ export function lineWasDown(code: ResultCode): boolean {
 
 export interface CheckinOutcome {
   readonly code: ResultCode;
+  readonly token?: CardToken;
   readonly triesLeft?: number;
   readonly method: ReferenceMethod | null;
   readonly face: CheckinEvent['face'];
@@ -101,6 +105,7 @@ export function buildCheckinEvent(
       ...(outcome.triesLeft !== undefined ? { triesLeft: outcome.triesLeft } : {}),
     },
     method: outcome.method,
+    ...(outcome.token ? { token: outcome.token } : {}),
     face: outcome.face,
     consents: outcome.consents,
     assisted: outcome.assisted ?? false,

@@ -81,7 +81,7 @@ export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<
         registeredAtReader = eligibility.registered;
       }
     }
-    outcome = { code: eligibilityCode(eligibility), method, face, consents, eligibility, registeredAtReader };
+    outcome = { code: eligibilityCode(eligibility), token: session.token, method, face, consents, eligibility, registeredAtReader };
   } catch (error) {
     const ended = error instanceof Ended ? error.outcome : { code: codeOf(error) };
     if (request && (ended.code === 'LINE_DOWN' || ended.code === 'LINE_TIMEOUT')) pendingRequest = request;
@@ -89,7 +89,7 @@ export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<
       deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'check-in failed unexpectedly');
     }
     // No identity, no eligibility: an ended check-in carries no patient data.
-    outcome = { method, face, consents, eligibility: null, ...ended, ...(pendingRequest ? { pendingRequest } : {}) };
+    outcome = { method, face, consents, eligibility: null, ...(session.kind === 'mynumber' ? { token: session.token } : {}), ...ended, ...(pendingRequest ? { pendingRequest } : {}) };
   }
   outcome = { ...outcome, assisted: assisted || panel.assisted };
 
@@ -116,7 +116,15 @@ async function identify(
   noteFace: (face: CheckinOutcome['face']) => void,
 ): Promise<Identity> {
   const { config, panel } = deps;
-  const offered = config.identityMethods;
+  // A phone has no chip photo and authenticates its user itself: no face step, no PIN pad; its key
+  // proves possession by signing the service's challenge.
+  if (session.token === 'smartphone') return { method: 'smartphone', proof: await phoneProof(session, deps, ctx) };
+  let offered: readonly IdentityMethod[] = config.identityMethods;
+  if (offered.includes('pin')) {
+    // A 顔認証マイナンバーカード has no PIN: the panel must not offer that route at all.
+    const status = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.pinStatus(s));
+    if (status.state === 'none') offered = offered.filter((m) => m !== 'pin');
+  }
   let methods = [...offered];
   if (offered.includes('face') && offered.includes('pin')) {
     const choice = await step(ctx, config.pinTimeoutMs, 'IDENTITY_UNAVAILABLE', (s) => panel.askIdentityMethod(['face', 'pin'], s));
@@ -178,16 +186,27 @@ async function pinPath(session: CardSession, deps: FlowDeps, ctx: StepContext): 
   const { config, panel } = deps;
   deps.setState('pin');
   let triesLeft = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.pinTriesLeft(s));
+  let challenge: string | null = null;
   for (let attempt = 0; ; attempt++) {
     if (triesLeft <= 0) throw new Ended({ code: 'PIN_LOCKED', triesLeft: 0 });
     if (attempt >= config.pinAttemptsPerVisit) throw new Ended({ code: 'PIN_WRONG', triesLeft });
     const entry = await step(ctx, config.pinTimeoutMs, 'PIN_CANCELLED', (s) => panel.askPin(triesLeft, s));
     if (entry.kind === 'cancel') throw new Ended({ code: 'PIN_CANCELLED' });
+    // The challenge first, so that VERIFY and the signature are one card operation (held
+    // exclusively, the verified state cleared after it): nobody can use the key in between.
+    challenge ??= await step(ctx, config.lineTimeoutMs, 'LINE_TIMEOUT', (s) => deps.line.challenge(s));
+    const digest = createHash('sha256').update(challenge, 'utf8').digest();
     // One VERIFY per PIN the patient typed (invariant 2); the digits are consumed by the driver.
-    const verdict = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.verifyPin(entry.digits, s));
-    if (verdict.ok) break;
+    const verdict = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.verifyPinAndSign(entry.digits, digest, s));
+    if (verdict.ok) return { challenge, signature: verdict.signature };
     triesLeft = verdict.triesLeft;
   }
+}
+
+/** A smartphone signs the service's challenge with its user-authentication key; no VERIFY is sent
+ * (the phone has authenticated its user itself). */
+async function phoneProof(session: CardSession, deps: FlowDeps, ctx: StepContext): Promise<CardCheckRequest['proof']> {
+  const { config } = deps;
   const challenge = await step(ctx, config.lineTimeoutMs, 'LINE_TIMEOUT', (s) => deps.line.challenge(s));
   const digest = createHash('sha256').update(challenge, 'utf8').digest();
   const signature = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.signDigest(digest, s));

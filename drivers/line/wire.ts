@@ -45,7 +45,7 @@ const ConsentsWire = Type.Object({
 
 export const CardInquiry = Type.Object({
   certificate: Base64, // DER of the user-authentication certificate
-  method: Type.Union([Type.Literal('face'), Type.Literal('pin'), Type.Literal('visual')]),
+  method: Type.Union([Type.Literal('face'), Type.Literal('pin'), Type.Literal('visual'), Type.Literal('smartphone')]),
   proof: Type.Optional(Type.Object({ challenge: Type.String({ minLength: 16, maxLength: 128 }), signature: Base64 }, { additionalProperties: false })),
   consents: ConsentsWire,
   /** The patient asked at the reader to register the card for insurance use (保険証利用登録). */

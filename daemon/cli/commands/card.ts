@@ -2,6 +2,8 @@
 // `oqsgw sim card [--profile NAME]` (the virtual My Number card, plugged into pcscd through vpcd).
 // Nothing here prints more than the certificate summary: never an Individual Number, never a PIN.
 import type { Command } from 'commander';
+import { createHash } from 'node:crypto';
+import { FaceKey } from '../../../vocabulary/face-key.js';
 import { Value } from '@sinclair/typebox/value';
 import { createLogger, silentLogger } from '../../../vocabulary/log.js';
 import { fromRoot } from '../../../vocabulary/paths.js';
@@ -27,11 +29,37 @@ function cardConfig(options: ReaderOptions): CardConfig {
 
 const line = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value)}\n`);
 const describe = (error: unknown): Record<string, unknown> =>
-  error instanceof GatewayError ? { code: error.code, message: error.message } : { code: 'INTERNAL_ERROR', message: String(error) };
+  error instanceof GatewayError
+    ? { code: error.code, message: error.message, ...(error.details.reason ? { reason: error.details.reason } : {}), ...(error.details.triesLeft !== undefined ? { triesLeft: error.details.triesLeft } : {}) }
+    : { code: 'INTERNAL_ERROR', message: String(error) };
 
-async function summary(session: CardSession): Promise<Record<string, unknown>> {
+/** --face-key: 14 digits of 照合番号B, checked before any card sees them (a malformed key would
+ * burn one of the card's tries). */
+function faceKeyOption(digits: string | undefined): FaceKey | null {
+  if (digits === undefined) return null;
+  const parsed = FaceKey.parse(digits);
+  if (!parsed.ok) throw new Error(`--face-key: ${parsed.message} (${parsed.problem})`);
+  return parsed.key;
+}
+
+async function summary(session: CardSession, faceKey: FaceKey | null = null): Promise<Record<string, unknown>> {
   const certificate = summariseCertificate(await session.readUserAuthCertificate());
-  return { ...certificate, pinTriesLeft: await session.pinTriesLeft() };
+  const pin = session.token === 'smartphone' ? null : await session.pinStatus();
+  const result: Record<string, unknown> = {
+    token: session.token, ...certificate,
+    // A phone is unlocked by its user on the phone; a 顔認証マイナンバーカード has no PIN at all.
+    pinTriesLeft: pin?.state === 'set' ? pin.triesLeft : null,
+    ...(pin?.state === 'none' ? { pin: 'none' } : {}),
+  };
+  if (!faceKey) return result;
+  // One VERIFY of 照合番号B, never retried; the photo itself never goes to the terminal.
+  const face = await session.readFacePhotoWith(faceKey);
+  if (!face.ok) {
+    const why = { NO_KEY: 'no 照合番号B', NO_CARD_FACE: 'this token has no card-surface application (a phone has no chip photo)',
+      KEY_REFUSED: `the card refused this 照合番号B (${face.triesLeft ?? '?'} tries left; not retried)`, KEY_LOCKED: 'the 照合番号B key is locked' }[face.reason];
+    throw new GatewayError('CARD_ERROR', why, { reason: face.reason, ...(face.triesLeft !== undefined ? { triesLeft: face.triesLeft } : {}) });
+  }
+  return { ...result, photo: { format: face.format, bytes: face.photo.length, sha256: createHash('sha256').update(face.photo).digest('hex') } };
 }
 
 /** Runs until SIGINT/SIGTERM, then stops the reader. */
@@ -53,14 +81,16 @@ export function registerCardCommands(program: Command): void {
   common(card.command('watch'))
     .description('Print reader and card events as JSON lines as they happen (Ctrl-C to stop)')
     .option('--read', 'also read each card\'s certificate summary')
-    .action(async (options: ReaderOptions & { read?: boolean }) => {
+    .option('--face-key <digits>', 'with --read: 照合番号B (14 digits) to also read the photo (prints format, bytes, sha256)')
+    .action(async (options: ReaderOptions & { read?: boolean; faceKey?: string }) => {
+      const faceKey = faceKeyOption(options.faceKey);
       const reader = createCardReader(cardConfig(options), silentLogger);
       reader.on('reader', (r) => line({ time: new Date().toISOString(), event: 'reader', ...r }));
       reader.on('inserted', (session) => {
         line({ time: new Date().toISOString(), event: 'inserted', kind: session.kind, atr: session.atr.toString('hex') });
         session.removed.addEventListener('abort', () => line({ time: new Date().toISOString(), event: 'removed' }), { once: true });
         if (options.read && session.kind === 'mynumber') {
-          summary(session).then((s) => line({ time: new Date().toISOString(), event: 'certificate', ...s }),
+          summary(session, faceKey).then((s) => line({ time: new Date().toISOString(), event: 'certificate', ...s }),
             (e: unknown) => line({ time: new Date().toISOString(), event: 'error', ...describe(e) }));
         }
       });
@@ -72,8 +102,10 @@ export function registerCardCommands(program: Command): void {
   common(card.command('read'))
     .description('Wait for a card, print its user-authentication certificate summary (subject, serial, validity) and PIN tries left')
     .option('--json', 'print JSON')
+    .option('--face-key <digits>', '照合番号B (14 digits: era birth date YYMMDD, expiry year, security code) to also read the photo')
     .option('--wait <seconds>', 'how long to wait for a card', '30')
-    .action(async (options: ReaderOptions & { json?: boolean; wait: string }) => {
+    .action(async (options: ReaderOptions & { json?: boolean; wait: string; faceKey?: string }) => {
+      const faceKey = faceKeyOption(options.faceKey);
       const reader = createCardReader(cardConfig(options), silentLogger);
       const session = new Promise<CardSession>((resolve) => reader.once('inserted', resolve));
       await reader.start();
@@ -86,9 +118,9 @@ export function registerCardCommands(program: Command): void {
       try {
         if (!s) throw new GatewayError('CARD_TIMEOUT', `no card within ${options.wait} s (${reader.health().detail})`);
         if (s.kind !== 'mynumber') throw new GatewayError('CARD_UNSUPPORTED', `not a My Number card (ATR ${s.atr.toString('hex')})`);
-        const result = await summary(s);
+        const result = await summary(s, faceKey);
         if (options.json) line(result);
-        else for (const [k, v] of Object.entries(result)) process.stdout.write(`${k.padEnd(13)} ${String(v)}\n`);
+        else for (const [k, v] of Object.entries(result)) process.stdout.write(`${k.padEnd(13)} ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}\n`);
       } catch (error) {
         if (options.json) line({ error: describe(error) });
         else process.stderr.write(`error: ${JSON.stringify(describe(error))}\n`);

@@ -68,18 +68,21 @@ export function tokenInfo(token: VirtualTokenName): Buffer {
 }
 
 export function buildApps(content: CardContent): VirtualApp[] {
+  const phone = content.token === 'android' || content.token === 'iphone';
   const jpki = new Map<number, VirtualFile>([
     [JPKI_FILE.tokenInfo, { kind: 'binary', data: tokenInfo(content.token), access: 'always' }],
     // EF 0008: 8F 8F 00 with both certificates; a PIN-less card carries no 署名用 certificate.
     [0x0008, { kind: 'binary', data: Buffer.from(content.pin === null ? '008f00' : '8f8f00', 'hex'), access: 'always' }],
     [JPKI_FILE.userAuthCertificate, { kind: 'binary', data: content.certificate, access: 'always' }],
     [JPKI_FILE.userAuthPin, { kind: 'pin', data: Buffer.alloc(0), access: 'always', secret: content.pin, tries: USER_AUTH_PIN_TRIES }],
-    [JPKI_FILE.userAuthPrivateKey, { kind: 'key', data: Buffer.alloc(0), access: 'userAuthPin' }],
+    // A phone's key is usable once the phone has authenticated its user (its app, biometrics or
+    // the PIN on the phone): modelled as no VERIFY from the reader. Not confirmed in public code.
+    [JPKI_FILE.userAuthPrivateKey, { kind: 'key', data: Buffer.alloc(0), access: phone ? 'always' : 'userAuthPin' }],
   ]);
   if (content.caCertificate) jpki.set(JPKI_FILE.userAuthCaCertificate, { kind: 'binary', data: content.caCertificate, access: 'always' });
   const apps: VirtualApp[] = [{ name: 'jpki', aid: AID.jpki, files: jpki }];
   // A phone carries the JPKI only: no chip photo, no Individual Number application.
-  if (content.token === 'android' || content.token === 'iphone') return apps;
+  if (phone) return apps;
   if (content.photo) {
     const face = buildCardFaceFile({
       birthDate: content.birthDate, sex: '9', modulus: content.modulus, photo: content.photo, expiry: content.expiry, seed: content.id,

@@ -44,7 +44,8 @@ export function byCard(state: ServiceState, input: unknown): Reply {
   if (!validators.cardInquiry(input)) return refuse('card', now, 'BAD_REQUEST', 400);
   const verdict = checkCertificate(Buffer.from(input.certificate, 'base64'), state.trust, now);
   if (!verdict.ok) return refuse('card', now, verdict.error);
-  if (input.method === 'pin' && !input.proof) return refuse('card', now, 'PROOF_REQUIRED');
+  // A PIN and a phone both prove possession of the key by signing the challenge.
+  if ((input.method === 'pin' || input.method === 'smartphone') && !input.proof) return refuse('card', now, 'PROOF_REQUIRED');
   if (input.proof) {
     if (!state.challenges.use(input.proof.challenge, verdict.certificate.serialNumber, now.getTime())) return refuse('card', now, 'CHALLENGE_UNKNOWN');
     if (!checkProof(verdict.certificate, input.proof.challenge, Buffer.from(input.proof.signature, 'base64'))) return refuse('card', now, 'PROOF_INVALID');

@@ -217,3 +217,37 @@ t.test('no usable face in the card photo: the PIN takes over; with face only it 
   const faceOnly = await run({ card: { photo }, flow: { identityMethods: ['face'] } });
   t.equal(faceOnly.event.result.code, 'FACE_TIMEOUT');
 });
+
+t.test('a smartphone: no face step, no PIN pad; the phone signs the challenge; token on the event', async (t) => {
+  const { event, card, line, panel, states } = await run({ card: { token: 'smartphone' } });
+  t.equal(event.result.code, 'ELIGIBLE');
+  t.equal(event.method, 'smartphone');
+  t.equal(event.token, 'smartphone');
+  t.equal(event.face, null);
+  t.equal(card.photoReads, 0, 'no chip photo asked of a phone');
+  t.equal(card.verifies.length, 0, 'no VERIFY sent to a phone');
+  t.notOk(panel.history.some((r) => r.kind === 'ask' && (r.ask === 'identity' || r.ask === 'pin')), 'neither the method choice nor the PIN pad');
+  t.equal(line.requests[0]?.method, 'smartphone');
+  t.ok(line.requests[0]?.proof?.signature, 'possession proven by a signature');
+  t.notOk(states.includes('face'));
+});
+
+t.test('a card check-in says token card', async (t) => {
+  const { event } = await run({});
+  t.equal(event.token, 'card');
+});
+
+t.test('a card without a PIN (顔認証マイナンバーカード): the PIN route is never offered', async (t) => {
+  const matched = await run({ card: { pinless: true }, panel: { identity: 'pin' } });
+  t.equal(matched.event.result.code, 'ELIGIBLE');
+  t.equal(matched.event.method, 'face', 'face, although the patient would have picked the PIN');
+  t.notOk(matched.panel.history.some((r) => r.kind === 'ask' && (r.ask === 'identity' || r.ask === 'pin')));
+  const mismatch = await run({ card: { pinless: true }, face: ['mismatch', 'mismatch', 'mismatch'] });
+  t.equal(mismatch.event.result.code, 'FACE_MISMATCH', 'no PIN fallback');
+  t.equal(mismatch.card.verifies.length, 0);
+  t.notOk(mismatch.panel.history.some((r) => r.kind === 'ask' && r.ask === 'pin'));
+  const visual = await run({ card: { pinless: true }, face: ['mismatch', 'mismatch', 'mismatch'], flow: { identityMethods: ['face', 'pin', 'visual'] } });
+  t.not(visual.event.method, 'pin', `with visual configured but no staff check wired here: ${visual.event.result.code}`);
+  t.equal(visual.card.verifies.length, 0);
+  t.notOk(visual.panel.history.some((r) => r.kind === 'ask' && r.ask === 'pin'));
+});
