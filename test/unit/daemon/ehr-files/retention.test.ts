@@ -19,11 +19,13 @@ t.test('old files in face/, res/ and req-rejected/ are deleted; nothing else', a
   put('face', 'OQSsiquc01res_face_2.xml', false);
   put('res', 'OQSsiquc01res_a.xml', true);
   put('res', 'clinic-notes.txt', true);
+  put('res', '.OQSsiquc01res_c.xml.0a1b2c3d.tmp', true); // left by a killed process
+  put('res', '.OQSsiquc01res_d.xml.0a1b2c3e.tmp', false); // being written right now
   put('req', 'OQSsiquc01req_b.xml', true);
   put('req-rejected', 'garbage.xml', true);
-  t.equal(await purgeOldFiles(folder, 7 * 86400 * 1000), 3);
+  t.equal(await purgeOldFiles(folder, 7 * 86400 * 1000), 4);
   t.same(readdirSync(join(folder, 'face')), ['OQSsiquc01res_face_2.xml']);
-  t.same(readdirSync(join(folder, 'res')), ['clinic-notes.txt']);
+  t.same(readdirSync(join(folder, 'res')).sort(), ['.OQSsiquc01res_d.xml.0a1b2c3e.tmp', 'clinic-notes.txt']);
   t.same(readdirSync(join(folder, 'req')), ['OQSsiquc01req_b.xml'], 'a waiting request is never purged');
   t.same(readdirSync(join(folder, 'req-rejected')), []);
 });
