@@ -16,21 +16,50 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 
-const { values: opt } = parseArgs({
-  options: {
-    url: { type: 'string', default: 'mqtt://127.0.0.1:1883' },
-    gateway: { type: 'string', default: 'demo' },
-    base: { type: 'string' },
-    name: { type: 'string', default: 'ehr' },
-    'client-id': { type: 'string' },
-    ca: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' },
-    username: { type: 'string' }, password: { type: 'string' },
-    v311: { type: 'boolean', default: false },
-    share: { type: 'string' },
-    inquire: { type: 'string' }, batch: { type: 'string' }, link: { type: 'string' },
-    timeout: { type: 'string', default: '30' },
-  },
-});
+const USAGE = `usage: tsx examples/ehr-client.ts [options]
+  (no action)          listen: print each check-in once, re-checks and errors, as JSON lines
+  --inquire I,S,N,B,D  ask eligibility by 保険者番号,記号,番号,枝番,生年月日 (e.g. 01130012,1010,2345,00,1980-05-12)
+  --batch FILE         send a batch (a JSON array of the same five fields, plus ref) and print its answers
+  --link EVENT=PID     link a check-in (its eventId) to your patient id
+  --url URL            broker (default mqtt://127.0.0.1:1883; mqtts://host:8883 with --ca/--cert/--key)
+  --gateway ID         gateway id (default demo); --base TOPIC overrides the base topic oqs/<ID>
+  --name NAME          the user name the broker knows you by (answers come under replies/<NAME>/)
+  --client-id ID       MQTT client id (a listener keeps its session under it)
+  --ca/--cert/--key F  TLS files; --username/--password broker credentials
+  --v311               speak MQTT 3.1.1 (reply topic and correlation id in the payload)
+  --share GROUP        share the check-ins with other processes (MQTT 5 shared subscription)
+  --timeout S          how long an inquiry, batch or link waits for its answer (default 30)
+  -h, --help           this text`;
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        url: { type: 'string', default: 'mqtt://127.0.0.1:1883' },
+        gateway: { type: 'string', default: 'demo' },
+        base: { type: 'string' },
+        name: { type: 'string', default: 'ehr' },
+        'client-id': { type: 'string' },
+        ca: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' },
+        username: { type: 'string' }, password: { type: 'string' },
+        v311: { type: 'boolean', default: false },
+        share: { type: 'string' },
+        inquire: { type: 'string' }, batch: { type: 'string' }, link: { type: 'string' },
+        timeout: { type: 'string', default: '30' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    // A mistyped option: say which, point at --help, no stack trace.
+    console.error(`ehr-client: ${error instanceof Error ? error.message : String(error)} (see --help)`);
+    process.exit(2);
+  }
+}
+const opt = parseOptions().values;
+if (opt.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const base = opt.base ?? `oqs/${opt.gateway}`;
 const v5 = !opt.v311;
