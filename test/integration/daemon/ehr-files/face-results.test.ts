@@ -172,7 +172,7 @@ t.test('an unavailable folder delays face results, loses none, across a restart;
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const folder = join(dir, 'share');
   writeFileSync(folder, 'not a folder: the share is not mounted'); // mkdir face/ fails (ENOTDIR)
-  const config = testConfig(join(dir, 'data'), { url: broker.url }, { medicalInstitutionCode: MIC, ehrFiles: { enabled: true, folder, requests: false, retrySeconds: 1 } });
+  const config = testConfig(join(dir, 'data'), { url: broker.url }, { medicalInstitutionCode: MIC, status: { port: 0 }, ehrFiles: { enabled: true, folder, requests: false, retrySeconds: 1 } });
   let gateway = await Gateway.start(config, silentLogger, 'test', FEATURES);
   const person = NAMED_PEOPLE[0]!.person;
   const ids: string[] = [];
@@ -184,6 +184,10 @@ t.test('an unavailable folder delays face results, loses none, across a restart;
   });
   t.equal(down.queued, 3, 'three results waiting');
   t.match(down.lastError, /ENOTDIR|EEXIST/);
+  // The operator sees it on /status.
+  const statusPort = (gateway.features.find((f) => f.name === 'status') as unknown as { port: number }).port;
+  const doc = (await (await fetch(`http://127.0.0.1:${statusPort}/status`)).json()) as { features: { ehrFiles: unknown } };
+  t.match(doc.features.ehrFiles, { folder, faceResults: { queued: 3, lastError: /ENOTDIR|EEXIST/ } }, '/status shows the waiting results and the folder error');
   await gateway.stop();
 
   // The share comes back; the gateway restarts; one more check-in.
