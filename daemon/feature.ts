@@ -59,7 +59,7 @@ export interface FeatureContext {
   readonly mqtt: MqttClient;
   readonly topics: Topics;
   /** host:port of the broker in use (never credentials), and whether it is the embedded one. */
-  readonly broker: { readonly embedded: boolean; readonly host: string | null };
+  readonly broker: { readonly embedded: boolean; readonly kind: 'mosquitto' | 'aedes' | 'external'; readonly host: string | null };
   readonly state: GatewayState;
   readonly bus: GatewayBus;
   /** Called in order on every check-in before commit; returns the remover. */

@@ -73,10 +73,10 @@ export class Gateway {
       let broker: EmbeddedBroker | null = null;
       let url = config.mqtt.url;
       if (!url) {
-        broker = await startEmbeddedBroker(config.mqtt.embeddedPort);
+        broker = await startEmbeddedBroker(config.mqtt.embeddedPort, config.mqtt.embeddedBroker);
         cleanups.push(() => broker!.close());
         url = broker.url;
-        logger.info({ broker: url }, 'no mqtt.url configured: embedded broker started on loopback (demo only)');
+        logger.info({ broker: url, kind: broker.kind }, 'no mqtt.url configured: demo broker started on loopback (demo only)');
       }
 
       const devices: Devices = {
@@ -102,7 +102,7 @@ export class Gateway {
       const mqtt = connectBroker({
         url,
         clientId: `oqsgw-${config.gatewayId}`,
-        protocolVersion: broker ? 4 : 5,
+        protocolVersion: broker?.protocolVersion ?? 5,
         will: { topic: topics.status, payload: offline },
         config: config.mqtt,
         logger,
@@ -154,7 +154,7 @@ export class Gateway {
     return {
       config: this.config, logger: this.logger, version: this.version, startedAt: this.startedAt,
       devices: this.devices, db: this.db, outbox: this.outbox, mqtt: this.mqtt, topics: this.topics,
-      broker: { embedded: this.broker !== null, host: this.#brokerHost() },
+      broker: { embedded: this.broker !== null, kind: this.broker?.kind ?? 'external', host: this.#brokerHost() },
       state, bus: this.bus,
       addCheckinEnricher: (enricher) => this.addCheckinEnricher(enricher),
       addStatusSection: (name, section) => {

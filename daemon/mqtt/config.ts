@@ -8,6 +8,10 @@ export const MqttConfigSchema = Type.Object(
       description: "Broker URL (mqtt://, mqtts://). Empty: start an embedded broker on 127.0.0.1 (demo only)",
     }),
     embeddedPort: Type.Integer({ minimum: 0, maximum: 65535, default: 1883, description: 'Port of the embedded broker (0: any free port)' }),
+    embeddedBroker: Type.Union([Type.Literal('auto'), Type.Literal('mosquitto'), Type.Literal('aedes')], {
+      default: 'auto',
+      description: "Which broker the demo runs when mqtt.url is empty: auto = Debian's mosquitto (MQTT 5) when installed, else aedes in-process (MQTT 3.1.1 only)",
+    }),
     baseTopic: Type.String({ pattern: '^[^#+]+$', default: 'oqs/{gatewayId}', description: 'Base topic; {gatewayId} is replaced' }),
     username: Type.String({ default: '', description: 'Broker user name (empty: none)' }),
     password: Type.String({ default: '', description: 'Broker password (empty: none)' }),

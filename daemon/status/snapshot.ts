@@ -59,7 +59,7 @@ export async function statusDocument({ ctx, line, host, certs, stopping }: Statu
       lastSuccessAt: line.lastSuccessAt,
       lastError: line.lastError,
     },
-    broker: { connected: ctx.mqtt.connected, embedded: ctx.broker.embedded, host: ctx.broker.host },
+    broker: { connected: ctx.mqtt.connected, embedded: ctx.broker.embedded, kind: ctx.broker.kind, host: ctx.broker.host },
     outbox: { depth: outboxDepth },
     lastCheckinAt: ctx.state.lastCheckinAt === null ? null : new Date(ctx.state.lastCheckinAt).toISOString(),
     certificates: certs.map(({ role, file, notAfter, daysLeft, error }) => ({ role, file, notAfter, daysLeft, ...(error ? { error } : {}) })),

@@ -81,20 +81,25 @@ export function registerStartCommands(program: Command): void {
     .option('-i, --interval <seconds>', 'simulate a check-in this often (0: only on Enter or MQTT)', '5')
     .option('-p, --port <port>', 'embedded broker port on 127.0.0.1', '1883')
     .option('-c, --config <file>', 'demo config to use instead of the built-in one', DEMO_CONFIG_FILE)
-    .action(async (options: { interval: string; port: string; config: string }) => {
+    .option('-b, --broker <kind>', "demo broker: auto (mosquitto, MQTT 5, when installed; else aedes), mosquitto, aedes (MQTT 3.1.1 only)")
+    .action(async (options: { interval: string; port: string; config: string; broker?: string }) => {
       const interval = Number(options.interval);
       const port = Number(options.port);
       if (!Number.isInteger(interval) || interval < 0) program.error(`--interval: ${JSON.stringify(options.interval)} is not a whole number of seconds`);
       if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`--port: ${JSON.stringify(options.port)} is not a port number`);
       // Relative paths in the built-in demo config (data, test PKI) are the package's own.
       if (options.config === DEMO_CONFIG_FILE) process.chdir(packageRoot);
+      if (options.broker !== undefined && !['auto', 'mosquitto', 'aedes'].includes(options.broker)) program.error(`--broker: ${JSON.stringify(options.broker)} is not auto, mosquitto or aedes`);
       const config = loadOrExit(options.config);
       config.mqtt.embeddedPort = port;
+      if (options.broker !== undefined) config.mqtt.embeddedBroker = options.broker as typeof config.mqtt.embeddedBroker;
       await run(config, (gateway) => {
         const demo = startDemo(gateway, interval, (event) => console.log(describe(event)));
-        const url = gateway.broker?.url ?? config.mqtt.url;
-        console.log(`oqsgw demo ${version}: simulated reader "${config.readerId}", broker ${url}`);
-        console.log(`  watch:   mosquitto_sub -h 127.0.0.1 -p ${gateway.broker?.port ?? port} -t '${gateway.topics.base}/#' -v`);
+        const broker = gateway.broker;
+        const url = broker?.url ?? config.mqtt.url;
+        const which = broker?.kind === 'mosquitto' ? 'mosquitto (MQTT 5) ' : broker?.kind === 'aedes' ? 'aedes (embedded, MQTT 3.1.1 only) ' : '';
+        console.log(`oqsgw demo ${version}: simulated reader "${config.readerId}", broker ${which}${url}`);
+        console.log(`  watch:   mosquitto_sub${broker?.protocolVersion === 5 ? ' -V mqttv5' : ''} -h 127.0.0.1 -p ${broker?.port ?? port} -t '${gateway.topics.base}/#' -v`);
         console.log(`  trigger: press Enter, or mosquitto_pub -h 127.0.0.1 -p ${gateway.broker?.port ?? port} -t '${gateway.topics.demoCheckin}' -m '{}'`);
         if (config.status.enabled) console.log(`  status:  curl http://${config.status.host}:${config.status.port}/status`);
         console.log(`  ${interval > 0 ? `a check-in every ${interval} s; ` : ''}Ctrl-C stops.`);

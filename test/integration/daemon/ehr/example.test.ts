@@ -59,7 +59,7 @@ t.test('the example EHR client against mosquitto (MQTT 5)', async (t) => {
 });
 
 t.test('the example EHR client over MQTT 3.1.1 (embedded broker)', async (t) => {
-  const gw = await startTestGateway(t, { url: '', embeddedPort: 0 });
+  const gw = await startTestGateway(t, { url: '', embeddedPort: 0, embeddedBroker: 'aedes' });
   await waitFor('gateway connected', () => gw.gateway.mqtt.connected);
   await waitFor('the gateway subscribed to the request topics', () => gw.ehr.subscribed);
   const inquiry = example(['--url', gw.gateway.broker?.url ?? '', '--gateway', 'ehrt', '--v311', '--inquire', YAMADA]);

@@ -10,7 +10,7 @@ const BASE = 'oqs/ehrt';
 const YAMADA = { insurerNumber: '01130012', symbol: '1010', number: '2345', branch: '00', birthDate: '1980-05-12' };
 
 t.test('inquiry, batch, link and errors over MQTT 3.1.1 on the embedded broker', async (t) => {
-  const gw = await startTestGateway(t, { url: '', embeddedPort: 0 });
+  const gw = await startTestGateway(t, { url: '', embeddedPort: 0, embeddedBroker: 'aedes' });
   const url = gw.gateway.broker?.url;
   if (!url) throw new Error('no embedded broker');
   t.equal(gw.gateway.mqtt.options.protocolVersion, 4, 'the gateway speaks 3.1.1 to aedes');
