@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PathOption } from '../../vocabulary/path-option.js';
 import { CARD_FAULTS } from './sim/faults.js';
+import { CardFrontConfigSchema } from './front/config.js';
 
 export const CardConfigSchema = Type.Object(
   {
@@ -22,6 +23,7 @@ export const CardConfigSchema = Type.Object(
       CARD_FAULTS.map((f) => Type.Literal(f)),
       { default: 'none', description: 'sim: make the virtual card misbehave (demos of error handling)' },
     ),
+    front: CardFrontConfigSchema,
   },
   { additionalProperties: false, default: {} },
 );

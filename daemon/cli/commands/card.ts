@@ -17,6 +17,7 @@ import { CARD_FAULTS, type CardFault } from '../../../drivers/card/sim/faults.js
 import { VpcdLab } from '../../../drivers/card/sim/vpcd-lab.js';
 import { createInterface } from 'node:readline';
 import { group } from '../groups.js';
+import { registerCardFrontCommand } from './card-front.js';
 
 interface ReaderOptions { config?: string; driver?: 'pcsc' | 'sim'; reader?: string }
 
@@ -77,6 +78,8 @@ export function registerCardCommands(program: Command): void {
     .option('--config <file>', 'take the card section of this config (default: a real reader through pcscd)')
     .option('--driver <pcsc|sim>', "override card.driver ('sim': the built-in virtual card, inserted for you)")
     .option('--reader <text>', 'use the first reader whose name contains this text');
+
+  registerCardFrontCommand(card);
 
   common(card.command('watch'))
     .description('Print reader and card events as JSON lines as they happen (Ctrl-C to stop)')

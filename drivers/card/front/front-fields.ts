@@ -1,0 +1,77 @@
+// The three printed fields that make 照合番号B, parsed from OCR text and checked before any
+// VERIFY. A misread must never burn one of the card's tries, so every check here refuses rather
+// than guesses: a field that is not read whole is absent, and a key is built (by the one builder,
+// vocabulary/face-key.ts) only from fields that are consistent with each other.
+import { type EraDate, eraFromName, ERAS, FaceKey, fromEraDate, isCalendarDate, isLeapYear } from '../../../vocabulary/face-key.js';
+
+export interface FrontFields {
+  /** 生年月日 as printed: era, era year (元年 = 1), month, day. */
+  readonly birth?: EraDate;
+  /** 有効期限 (Gregorian), printed `YYYY年MM月DD日まで有効`. */
+  readonly expiry?: { readonly year: number; readonly month: number; readonly day: number };
+  /** セキュリティコード: exactly 4 digits. */
+  readonly code?: string;
+}
+
+/** Why a frame's fields cannot make a key (named, for the CLI, the bench and the event). */
+export type FrontRefusal =
+  | 'BIRTH_NOT_READ'
+  | 'EXPIRY_NOT_READ'
+  | 'CODE_NOT_READ'
+  | 'BIRTH_DATE_INVALID'
+  | 'EXPIRY_NOT_BIRTHDAY'
+  | 'EXPIRY_OUT_OF_RANGE';
+
+export type FrontCheck = { readonly ok: true; readonly key: FaceKey } | { readonly ok: false; readonly why: FrontRefusal };
+
+// 明治 is left out: the last Meiji birth was in 1912, and no card holder was born then.
+const ERA_KANJI = ERAS.filter((e) => e.era !== 'meiji').map((e) => e.kanji).join('|');
+// Tesseract sometimes reads 年 as 和 (both are in its character list); nothing else is forgiven.
+const BIRTH_RE = new RegExp(`(${ERA_KANJI})(元|\\d{1,2})[年和](\\d{1,2})月(\\d{1,2})日`, 'u');
+const EXPIRY_RE = /(\d{4})[年和](\d{1,2})月(\d{1,2})日まで/u;
+
+/** Parses the OCR text of the birth and expiry lines and of the code box (any may be empty). */
+export function parseFront(birthText: string, expiryText: string, codeText: string): FrontFields {
+  const squeeze = (s: string): string => s.normalize('NFKC').replace(/\s/gu, '');
+  const fields: { -readonly [K in keyof FrontFields]: FrontFields[K] } = {};
+  const b = BIRTH_RE.exec(squeeze(birthText));
+  const era = b ? eraFromName(b[1] ?? '') : null;
+  if (b && era) fields.birth = { era, eraYear: b[2] === '元' ? 1 : Number(b[2]), month: Number(b[3]), day: Number(b[4]) };
+  const e = EXPIRY_RE.exec(squeeze(expiryText));
+  if (e) fields.expiry = { year: Number(e[1]), month: Number(e[2]), day: Number(e[3]) };
+  // The code box holds the code alone: anything but exactly 4 digits is "not read".
+  const code = squeeze(codeText);
+  if (/^\d{4}$/u.test(code)) fields.code = code;
+  return fields;
+}
+
+/** Cards were first issued in January 2016; a minor's card runs to the 5th birthday after issue. */
+export const FIRST_POSSIBLE_EXPIRY_YEAR = 2021;
+/** A card runs to the 10th birthday after issue, and a renewal may be made up to 3 months early. */
+export const MAX_EXPIRY_YEARS_AHEAD = 11;
+
+/**
+ * Checks one frame's fields and builds 照合番号B. `today` bounds the birth date (not in the future)
+ * and the expiry year (2021 ≤ year ≤ today + 11, and at least 5 years after birth).
+ */
+export function checkFront(fields: FrontFields, today: Date): FrontCheck {
+  const { birth, expiry, code } = fields;
+  if (!birth) return { ok: false, why: 'BIRTH_NOT_READ' };
+  if (!expiry) return { ok: false, why: 'EXPIRY_NOT_READ' };
+  if (code === undefined || !/^\d{4}$/u.test(code)) return { ok: false, why: 'CODE_NOT_READ' };
+  const gregorian = fromEraDate(birth);
+  const order = (y: number, m: number, d: number): number => y * 10000 + m * 100 + d;
+  const now = order(today.getUTCFullYear(), today.getUTCMonth() + 1, today.getUTCDate());
+  if (!gregorian || order(gregorian.year, gregorian.month, gregorian.day) > now) return { ok: false, why: 'BIRTH_DATE_INVALID' };
+  // A card expires on the holder's birthday; a 29 February birthday ends on 28 February in a
+  // common year.
+  const sameDay = expiry.month === birth.month && expiry.day === birth.day;
+  const leapDay = birth.month === 2 && birth.day === 29 && expiry.month === 2 && expiry.day === 28 && !isLeapYear(expiry.year);
+  if (!isCalendarDate(expiry) || !(sameDay || leapDay)) return { ok: false, why: 'EXPIRY_NOT_BIRTHDAY' };
+  if (expiry.year < FIRST_POSSIBLE_EXPIRY_YEAR || expiry.year > today.getUTCFullYear() + MAX_EXPIRY_YEARS_AHEAD || expiry.year - gregorian.year < 5) {
+    return { ok: false, why: 'EXPIRY_OUT_OF_RANGE' };
+  }
+  const built = FaceKey.build({ birth, expiryYear: expiry.year, securityCode: code });
+  if (!built.ok) return { ok: false, why: built.problem === 'EXPIRY_YEAR_INVALID' ? 'EXPIRY_OUT_OF_RANGE' : built.problem === 'SECURITY_CODE_INVALID' ? 'CODE_NOT_READ' : 'BIRTH_DATE_INVALID' };
+  return { ok: true, key: built.key };
+}

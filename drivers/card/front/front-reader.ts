@@ -1,0 +1,152 @@
+// Reads 照合番号B off the card's front: frames from a source, the card found and deskewed, the
+// three fields OCR'd and checked, and a key handed out only when the SAME key was read on at
+// least two frames. Anything less ends in a named reason and no key, so that a misread never
+// costs the card one of its tries. Nothing here is written to disk or logged: the frames, the
+// fields and the key live in memory for one call and are returned to the caller only.
+import { createHmac, randomBytes } from 'node:crypto';
+import type { FaceKey } from '../../../vocabulary/face-key.js';
+import { GatewayError } from '../../../vocabulary/result-codes.js';
+import { cutField, FIELD_SCALES, findCard } from './card-finder.js';
+import { checkFront, type FrontFields, type FrontRefusal, parseFront } from './front-fields.js';
+import { FRONT_REGIONS } from './front-layout.js';
+import type { FrontLine, FrontOcr, OcrLine } from './front-ocr.js';
+import type { CvMat, OpenCv } from './opencv.js';
+
+/** Where frames of the card's front come from (a document camera, files in tests). */
+export interface FrontFrameSource {
+  open(): Promise<void>;
+  /** The next frame (BGR); throws GatewayError CAMERA_DOWN when the source fails. */
+  read(signal?: AbortSignal): Promise<CvMat>;
+  close(): Promise<void>;
+  /** For doctor and health: what the source is, never frame content. */
+  describe(): string;
+}
+
+/** What one frame gave: for the CLI and the bench (never logged: it holds the fields). */
+export interface FrameReading {
+  readonly fields: FrontFields;
+  readonly lines: Readonly<Record<FrontLine, OcrLine>> | null;
+  readonly key: FaceKey | null;
+  /** Why this frame gave no key. */
+  readonly why: FrontRefusal | 'NO_CARD' | 'CARD_CUT_OFF' | 'CARD_TOO_SMALL' | null;
+}
+
+/** Why no key was handed out, named for the panel, the check-in event and the technician. */
+export type FrontFailure =
+  /** No card outline found in any frame, or it was cut off or too small: place the card flat. */
+  | 'FRONT_NOT_FOUND'
+  /** The card was seen but its fields never gave the same valid key twice: hold it still. */
+  | 'FRONT_UNREADABLE'
+  /** The only key read is one this card already refused: never tried again. */
+  | 'FRONT_KEY_REFUSED_BEFORE';
+
+export type FrontResult =
+  | { readonly ok: true; readonly key: FaceKey; readonly frames: number }
+  | { readonly ok: false; readonly why: FrontFailure; readonly frames: number; readonly lastFrame: FrameReading['why'] };
+
+export type FrontGuidance = 'place-flat' | 'hold-still';
+
+export interface FrontReadOptions {
+  readonly timeLimitMs: number;
+  /** Identifies the card (e.g. its certificate's fingerprint) for the refused-key memory. */
+  readonly cardId?: string;
+  readonly signal?: AbortSignal;
+  readonly onGuidance?: (guidance: FrontGuidance) => void;
+  /** Stop after this many frames (tests, the bench); default: until the time limit. */
+  readonly maxFrames?: number;
+  readonly now?: () => Date;
+}
+
+/** Frames (read at different sizes) that must agree on the same key before it is used. */
+export const FRAMES_TO_AGREE = 2;
+
+export class CardFrontReader {
+  readonly #cv: OpenCv;
+  readonly #ocr: FrontOcr;
+  // Keys a card refused, as HMACs under a key that lives only in this process: enough to never
+  // present them again, useless to anyone who reads memory for the key itself.
+  readonly #refused = new Set<string>();
+  readonly #secret = randomBytes(32);
+
+  constructor(cv: OpenCv, ocr: FrontOcr) {
+    this.#cv = cv;
+    this.#ocr = ocr;
+  }
+
+  /** One frame: find, deskew, cut (at `scale` times the card's 12 px/mm), OCR, parse, check. */
+  async readFrame(frame: CvMat, now: Date = new Date(), scale: number = FIELD_SCALES[0] ?? 1): Promise<FrameReading> {
+    const found = findCard(this.#cv, frame);
+    if (!found.found) return { fields: {}, lines: null, key: null, why: found.why };
+    const order: readonly FrontLine[] = ['birth', 'expiry', 'code'];
+    const lines = await this.#ocr.readLines(order.map((line) => cutField(this.#cv, found.card, FRONT_REGIONS[line], scale)));
+    const at = (i: number): OcrLine => lines[i] ?? { text: '', confidence: 0 };
+    const [birth, expiry, code] = [at(0), at(1), at(2)];
+    const fields = parseFront(birth.text, expiry.text, code.text);
+    const check = checkFront(fields, now);
+    return { fields, lines: { birth, expiry, code }, key: check.ok ? check.key : null, why: check.ok ? null : check.why };
+  }
+
+  /** Reads frames until two agree on a key, or the time limit; see FrontResult. */
+  async readKey(source: FrontFrameSource, options: FrontReadOptions): Promise<FrontResult> {
+    const deadline = Date.now() + options.timeLimitMs;
+    const seen = new Map<string, Set<number>>();
+    let frames = 0;
+    let sawCard = false;
+    let refusedOnly = false;
+    let lastFrame: FrameReading['why'] = null;
+    while (Date.now() < deadline && frames < (options.maxFrames ?? Number.POSITIVE_INFINITY)) {
+      if (options.signal?.aborted) throw new GatewayError('CARD_REMOVED', 'The card front read was stopped');
+      const frame = await source.read(options.signal);
+      // Frames are read at the sizes in turn, so two agreeing frames were read at two sizes.
+      const scale = FIELD_SCALES[frames % FIELD_SCALES.length] ?? 1;
+      frames++;
+      const reading = await this.readFrame(frame, options.now?.() ?? new Date(), scale);
+      lastFrame = reading.why;
+      if (reading.why === 'NO_CARD' || reading.why === 'CARD_CUT_OFF' || reading.why === 'CARD_TOO_SMALL') {
+        options.onGuidance?.('place-flat');
+        continue;
+      }
+      sawCard = true;
+      if (!reading.key) {
+        options.onGuidance?.('hold-still');
+        continue;
+      }
+      if (options.cardId !== undefined && this.wasRefused(options.cardId, reading.key)) {
+        refusedOnly = true;
+        continue;
+      }
+      // Agreement is counted on an HMAC of the digits (the map holds no key in the clear), and
+      // only between frames read at different sizes: see FIELD_SCALES for why.
+      const mark = this.#mark('', reading.key);
+      const sizes = seen.get(mark) ?? new Set<number>();
+      sizes.add(scale);
+      seen.set(mark, sizes);
+      if (sizes.size >= FRAMES_TO_AGREE) return { ok: true, key: reading.key, frames };
+      options.onGuidance?.('hold-still');
+    }
+    const why: FrontFailure = !sawCard ? 'FRONT_NOT_FOUND' : refusedOnly && seen.size === 0 ? 'FRONT_KEY_REFUSED_BEFORE' : 'FRONT_UNREADABLE';
+    return { ok: false, why, frames, lastFrame };
+  }
+
+  /** The card answered "wrong key" to this key: it is never handed out again for this card. */
+  refused(cardId: string, key: FaceKey): void {
+    this.#refused.add(this.#mark(cardId, key));
+  }
+
+  wasRefused(cardId: string, key: FaceKey): boolean {
+    return this.#refused.has(this.#mark(cardId, key));
+  }
+
+  async close(): Promise<void> {
+    await this.#ocr.close();
+  }
+
+  #mark(cardId: string, key: FaceKey): string {
+    const digits = key.bytes();
+    try {
+      return createHmac('sha256', this.#secret).update(cardId).update('\0').update(digits).digest('base64');
+    } finally {
+      digits.fill(0);
+    }
+  }
+}
