@@ -37,7 +37,12 @@ export interface RequestCounts {
   failed: number;
   /** Found already answered (after a restart) and only removed. */
   alreadyAnswered: number;
+  /** Could not be served this time (unreadable, result not writable); left for the next scan. */
+  retried: number;
 }
+
+/** Larger than any real request (a batch of 5,000 patients is about 2 MB): refused unread. */
+export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
 /** A request understood but not served, with the named code the error result carries. */
 export class AnswerError extends Error {
@@ -49,8 +54,9 @@ export class AnswerError extends Error {
 export const REQUEST_FILE = /^[^.].*\.xml$/i;
 
 export class RequestFolder {
-  readonly counts: RequestCounts = { answered: 0, rejected: 0, failed: 0, alreadyAnswered: 0 };
+  readonly counts: RequestCounts = { answered: 0, rejected: 0, failed: 0, alreadyAnswered: 0, retried: 0 };
   #inFlight = new Set<string>();
+  #lastFileError: string | null = null;
 
   constructor(private readonly deps: RequestDeps) {}
 
@@ -80,6 +86,13 @@ export class RequestFolder {
         try {
           await this.#serve(name);
           served++;
+        } catch (error) {
+          // One file that cannot be read or answered now (permissions, a share hiccup) must not hold
+          // up the others: it stays in req/ and is tried again at the next scan.
+          this.counts.retried++;
+          const message = error instanceof Error ? error.message : String(error);
+          if (this.#lastFileError !== message) this.deps.logger.warn({ file: name, err: message }, 'request file not served now; tried again at the next scan');
+          this.#lastFileError = message;
         } finally {
           this.#inFlight.delete(name);
         }
@@ -94,17 +107,17 @@ export class RequestFolder {
     const responsePath = join(this.res, responseNameFor(name));
     const [request, response] = await Promise.all([stat(requestPath).catch(() => null), stat(responsePath).catch(() => null)]);
     if (!request) return;
-    if (response && response.mtimeMs >= request.mtimeMs) {
+    if (response?.isFile() && response.mtimeMs >= request.mtimeMs) {
       // Answered before a restart; only the removal was missing.
       await unlink(requestPath).catch(() => {});
       this.counts.alreadyAnswered++;
       return;
     }
-    const bytes = await readFile(requestPath);
     const ctx: AnswerContext = { medicalInstitutionCode: this.deps.medicalInstitutionCode, now: new Date((this.deps.now ?? Date.now)()).toISOString() };
     let parsed: OfficialRequest;
     try {
-      const { root, value } = parseXmlFile(bytes);
+      if (request.size > MAX_REQUEST_BYTES) throw new XmlFileError(`the file is larger than ${MAX_REQUEST_BYTES} bytes`);
+      const { root, value } = parseXmlFile(await readFile(requestPath));
       parsed = parseOfficialRequest(name, root, value);
     } catch (error) {
       if (!(error instanceof XmlFileError || error instanceof RequestProblem)) throw error;

@@ -57,6 +57,8 @@ export function parseXmlFile(bytes: Buffer): { readonly root: string; readonly v
   const head = bytes.subarray(0, 200).toString('latin1');
   const declared = /encoding\s*=\s*["']([^"']+)["']/i.exec(head)?.[1]?.toLowerCase() ?? 'shift_jis';
   const text = declared === 'utf-8' || declared === 'utf8' ? bytes.toString('utf8') : decodeCp932(bytes);
+  // The official layout has no DTD; one in a request could only serve entity expansion.
+  if (/<!DOCTYPE/i.test(text)) throw new XmlFileError('a DOCTYPE is not allowed in a request file');
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new XmlFileError(`not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
   const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, processEntities: true, ignoreDeclaration: true, ignorePiTags: true });
