@@ -27,6 +27,9 @@ export interface CheckinEvent {
   readonly method: ReferenceMethod | null;
   /** Card check-ins: the plastic card or a smartphone (スマホ用電子証明書). */
   readonly token?: CardToken;
+  /** Only when it matters: the certificate expires within 3 months ('expiring'), or expired less
+   * than 3 months ago ('grace': the insurance check only, no drug/check-up/medical information). */
+  readonly certificate?: { readonly standing: 'expiring' | 'grace' };
   /** Scores only: no image and no descriptor ever leaves the face driver. */
   readonly face: { readonly decision: FaceDecision; readonly score: number | null; readonly threshold: number } | null;
   readonly consents: Consents;
@@ -74,6 +77,7 @@ export function lineWasDown(code: ResultCode): boolean {
 export interface CheckinOutcome {
   readonly code: ResultCode;
   readonly token?: CardToken;
+  readonly certificate?: { readonly standing: 'expiring' | 'grace' };
   readonly triesLeft?: number;
   readonly method: ReferenceMethod | null;
   readonly face: CheckinEvent['face'];
@@ -106,6 +110,7 @@ export function buildCheckinEvent(
     },
     method: outcome.method,
     ...(outcome.token ? { token: outcome.token } : {}),
+    ...(outcome.certificate ? { certificate: outcome.certificate } : {}),
     face: outcome.face,
     consents: outcome.consents,
     assisted: outcome.assisted ?? false,

@@ -6,7 +6,8 @@ import type { CardSession } from '../../drivers/card/card-reader.js';
 import type { FaceMatcher } from '../../drivers/face/face-matcher.js';
 import type { ReaderPanel } from '../../drivers/panel/reader-panel.js';
 import type { FlowConfig } from './config.js';
-import type { Consents } from '../../vocabulary/consent.js';
+import type { ConsentItem, Consents } from '../../vocabulary/consent.js';
+import { standingOf } from '../../drivers/card/certificate.js';
 import type { IdentityMethod } from '../../vocabulary/identity.js';
 import type { CardCheckRequest, EligibilityClient, EligibilityResult } from '../../drivers/line/eligibility.js';
 import type { Logger } from '../../vocabulary/log.js';
@@ -28,9 +29,14 @@ export interface FlowDeps {
   setState(state: ReaderState): void;
   /** Stores the finished check-in durably (the outbox) and returns it; must not resolve before it is on disk. */
   commit(outcome: CheckinOutcome, startedAt: number): Promise<CheckinEvent>;
+  /** The clock (tests); Date.now by default. */
+  now?(): number;
   /** Staff confirms the patient's face against the card (目視確認); absent where not configured. */
   confirmVisually?(signal: AbortSignal): Promise<boolean>;
 }
+
+/** What a certificate in its grace period may not be used for (issue 12). */
+const GRACE_WITHHELD: readonly ConsentItem[] = ['drugInfo', 'checkupInfo', 'medicalInfo'];
 
 type Identity = { method: IdentityMethod; proof?: CardCheckRequest['proof'] };
 
@@ -50,6 +56,7 @@ export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<
   let request: CardCheckRequest | null = null;
   let pendingRequest: CardCheckRequest | undefined;
   let registeredAtReader = false;
+  let certificateNote: CheckinOutcome['certificate'];
   const assisted = panel.assisted;
   let outcome: CheckinOutcome;
 
@@ -58,14 +65,21 @@ export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<
     if (session.kind !== 'mynumber') throw new Ended({ code: 'CARD_UNSUPPORTED' });
     await panel.show({ kind: 'reading-card' });
     const certificate = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.readUserAuthCertificate(s));
+    const standing = standingOf(certificate, new Date(deps.now?.() ?? Date.now()));
+    if (standing === 'grace' || standing === 'expiring') certificateNote = { standing };
 
     const identity = await identify(session, deps, ctx, (f) => (face = f));
     method = identity.method;
 
     deps.setState('consent');
-    const answer = await step(ctx, config.consentTimeoutMs, 'CONSENT_TIMEOUT', (s) => panel.askConsent(config.consentItems, s));
+    // Grace period: an expired certificate (< 3 months) serves the insurance check only, so the
+    // drug, check-up and medical information are neither asked nor consented.
+    const items = certificateNote?.standing === 'grace' ? config.consentItems.filter((i) => !GRACE_WITHHELD.includes(i)) : config.consentItems;
+    const answer = await step(ctx, config.consentTimeoutMs, 'CONSENT_TIMEOUT', (s) => panel.askConsent(items, s));
     if (answer.kind === 'cancel') throw new Ended({ code: 'CONSENT_CANCELLED' });
-    consents = answer.consents;
+    consents = certificateNote?.standing === 'grace'
+      ? Object.fromEntries(Object.entries(answer.consents).filter(([k]) => !GRACE_WITHHELD.includes(k as ConsentItem))) as Consents
+      : answer.consents;
 
     deps.setState('querying');
     await panel.show({ kind: 'please-wait' });
@@ -81,7 +95,7 @@ export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<
         registeredAtReader = eligibility.registered;
       }
     }
-    outcome = { code: eligibilityCode(eligibility), token: session.token, method, face, consents, eligibility, registeredAtReader };
+    outcome = { code: eligibilityCode(eligibility), token: session.token, ...(certificateNote ? { certificate: certificateNote } : {}), method, face, consents, eligibility, registeredAtReader };
   } catch (error) {
     const ended = error instanceof Ended ? error.outcome : { code: codeOf(error) };
     if (request && (ended.code === 'LINE_DOWN' || ended.code === 'LINE_TIMEOUT')) pendingRequest = request;

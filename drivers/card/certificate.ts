@@ -38,3 +38,37 @@ export function summariseCertificate(der: Buffer): CertificateSummary {
     keyBits: key.asymmetricKeyDetails?.modulusLength ?? null,
   };
 }
+
+/**
+ * Where the user-authentication certificate stands (issue 12): 'expiring' within 3 months of its
+ * end (the panel should warn), 'grace' up to 3 months after it (the insurance check only: no
+ * drug, check-up or medical information), 'expired' after that. Months are calendar months (UTC).
+ */
+export type CertificateStanding = 'not-yet-valid' | 'valid' | 'expiring' | 'grace' | 'expired';
+export const CERTIFICATE_GRACE_MONTHS = 3;
+
+function addMonths(date: Date, months: number): Date {
+  const d = new Date(date.getTime());
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, last));
+  return d;
+}
+
+export function certificateStanding(notBefore: Date, notAfter: Date, now: Date): CertificateStanding {
+  if (now < notBefore) return 'not-yet-valid';
+  if (now <= notAfter) return now >= addMonths(notAfter, -CERTIFICATE_GRACE_MONTHS) ? 'expiring' : 'valid';
+  return now < addMonths(notAfter, CERTIFICATE_GRACE_MONTHS) ? 'grace' : 'expired';
+}
+
+/** The standing of a DER certificate, or null when it does not parse (the service decides then). */
+export function standingOf(der: Buffer, now: Date): CertificateStanding | null {
+  try {
+    const cert = new X509Certificate(der);
+    return certificateStanding(new Date(cert.validFrom), new Date(cert.validTo), now);
+  } catch {
+    return null;
+  }
+}

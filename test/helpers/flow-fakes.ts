@@ -14,6 +14,8 @@ export interface FakeCardOptions {
   token?: CardToken;
   /** A 顔認証マイナンバーカード: no PIN set. */
   pinless?: boolean;
+  /** The certificate DER to hand out (default: a stub that does not parse). */
+  certificate?: Buffer;
   pin?: string;
   triesLeft?: number;
   photo?: Buffer | null;
@@ -53,7 +55,7 @@ export class FakeCardSession implements CardSession {
       return never(signal);
     }
     if (this.options.hangCertificate) return never(signal);
-    return Buffer.from('3082000a', 'hex');
+    return this.options.certificate ?? Buffer.from('3082000a', 'hex');
   }
 
   /** Face photo reads asked of this card. */

@@ -11,7 +11,7 @@ import { loadConfig } from '../../../config/load.js';
 import { GatewayError } from '../../../vocabulary/result-codes.js';
 import { CardConfigSchema, type CardConfig } from '../../../drivers/card/config.js';
 import type { CardReader, CardSession } from '../../../drivers/card/card-reader.js';
-import { summariseCertificate } from '../../../drivers/card/certificate.js';
+import { standingOf, summariseCertificate } from '../../../drivers/card/certificate.js';
 import { createCardReader, SimCardReader } from '../../../drivers/card/index.js';
 import { CARD_FAULTS, type CardFault } from '../../../drivers/card/sim/faults.js';
 import { VpcdLab } from '../../../drivers/card/sim/vpcd-lab.js';
@@ -44,10 +44,13 @@ function faceKeyOption(digits: string | undefined): FaceKey | null {
 }
 
 async function summary(session: CardSession, faceKey: FaceKey | null = null): Promise<Record<string, unknown>> {
-  const certificate = summariseCertificate(await session.readUserAuthCertificate());
+  const der = await session.readUserAuthCertificate();
+  const certificate = summariseCertificate(der);
   const pin = session.token === 'smartphone' ? null : await session.pinStatus();
   const result: Record<string, unknown> = {
     token: session.token, ...certificate,
+    // 'grace': expired less than 3 months ago, the insurance check only; 'expiring': within 3 months.
+    standing: standingOf(der, new Date()),
     // A phone is unlocked by its user on the phone; a 顔認証マイナンバーカード has no PIN at all.
     pinTriesLeft: pin?.state === 'set' ? pin.triesLeft : null,
     ...(pin?.state === 'none' ? { pin: 'none' } : {}),

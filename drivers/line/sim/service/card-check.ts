@@ -17,7 +17,20 @@ export type CardVerdict =
   | { readonly ok: true; readonly certificate: X509Certificate; readonly holder: string | undefined }
   | { readonly ok: false; readonly error: ServiceErrorCode };
 
-export function checkCertificate(der: Buffer, trust: JpkiTrust, now: Date): CardVerdict {
+/** A certificate that ended less than this many calendar months ago still serves the insurance
+ * check alone (no drug, check-up or medical information): the grace period of issue 12. */
+export const GRACE_MONTHS = 3;
+
+function inGrace(validTo: Date, now: Date): boolean {
+  const end = new Date(validTo.getTime());
+  const day = end.getUTCDate();
+  end.setUTCDate(1);
+  end.setUTCMonth(end.getUTCMonth() + GRACE_MONTHS);
+  end.setUTCDate(Math.min(day, new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() + 1, 0)).getUTCDate()));
+  return now > validTo && now < end;
+}
+
+export function checkCertificate(der: Buffer, trust: JpkiTrust, now: Date, insuranceOnly = false): CardVerdict {
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(der);
@@ -25,7 +38,9 @@ export function checkCertificate(der: Buffer, trust: JpkiTrust, now: Date): Card
     return { ok: false, error: 'CERT_UNTRUSTED' };
   }
   if (!certificate.checkIssued(trust.ca) || !certificate.verify(trust.ca.publicKey)) return { ok: false, error: 'CERT_UNTRUSTED' };
-  if (now < new Date(certificate.validFrom) || now > new Date(certificate.validTo)) return { ok: false, error: 'CERT_EXPIRED' };
+  const validTo = new Date(certificate.validTo);
+  const grace = insuranceOnly && inGrace(validTo, now);
+  if (now < new Date(certificate.validFrom) || (now > validTo && !grace)) return { ok: false, error: 'CERT_EXPIRED' };
   const serial = certificate.serialNumber.toUpperCase();
   if (trust.crl.revoked.has(serial)) return { ok: false, error: 'CERT_REVOKED' };
   return { ok: true, certificate, holder: trust.holders.get(serial) };

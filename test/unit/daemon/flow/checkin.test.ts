@@ -18,6 +18,7 @@ interface Scenario {
   line?: LineScenario;
   flow?: Record<string, unknown>;
   shutdown?: boolean;
+  now?: number;
 }
 
 async function run(s: Scenario) {
@@ -42,6 +43,7 @@ async function run(s: Scenario) {
     line,
     logger: silentLogger,
     shutdown: shutdown.signal,
+    ...(s.now !== undefined ? { now: () => s.now! } : {}),
     setState: (state) => states.push(state),
     commit: async (outcome: CheckinOutcome, startedAt: number) => {
       outcomes.push(outcome);
@@ -250,4 +252,26 @@ t.test('a card without a PIN (顔認証マイナンバーカード): the PIN rou
   t.not(visual.event.method, 'pin', `with visual configured but no staff check wired here: ${visual.event.result.code}`);
   t.equal(visual.card.verifies.length, 0);
   t.notOk(visual.panel.history.some((r) => r.kind === 'ask' && r.ask === 'pin'));
+});
+
+t.test('certificate grace: expired < 3 months: the insurance check only; expiring soon: the event says so', async (t) => {
+  const { X509Certificate } = await import('node:crypto');
+  const { readFileSync } = await import('node:fs');
+  const { ensurePki } = await import('../../../helpers/card-fixtures.js');
+  const der = readFileSync(`${ensurePki()}/jpki/people/yamada-taro.der`);
+  const notAfter = Date.parse(new X509Certificate(der).validTo);
+  const day = 86400000;
+  const all = { drugInfo: true, checkupInfo: true, medicalInfo: true, limitCertificate: true, specificDisease: true };
+  const grace = await run({ card: { certificate: der }, now: notAfter + 30 * day, panel: { consent: all } });
+  t.same(grace.event.certificate, { standing: 'grace' });
+  t.equal(grace.event.result.code, 'ELIGIBLE');
+  t.notOk('drugInfo' in grace.event.consents || 'checkupInfo' in grace.event.consents || 'medicalInfo' in grace.event.consents, JSON.stringify(grace.event.consents));
+  const asked = grace.panel.history.find((r) => r.kind === 'ask' && r.ask === 'consent');
+  t.same(asked && 'items' in asked ? asked.items : null, ['limitCertificate', 'specificDisease'], 'only the insurance items are asked');
+  t.same(grace.line.requests[0]?.consents, grace.event.consents);
+  const soon = await run({ card: { certificate: der }, now: notAfter - 20 * day, panel: { consent: all } });
+  t.same(soon.event.certificate, { standing: 'expiring' });
+  t.equal(soon.event.consents.drugInfo, true, 'an unexpired certificate serves everything');
+  const fine = await run({ card: { certificate: der }, now: notAfter - 200 * day });
+  t.equal(fine.event.certificate, undefined);
 });
