@@ -13,7 +13,7 @@ export const FaceConfigSchema = Type.Object(
     }),
     threshold: Type.Optional(Type.Number({
       minimum: 0, maximum: 1,
-      description: "Similarity at or above which the live face matches the card photo. Unset: the model's threshold measured for the FAR target on every labelled set (fr512 0.43, dlib 0.48; docs/face.md). fr512's score is the cosine of its descriptors, dlib's is 1 - descriptor distance",
+      description: "Similarity at or above which the live face matches the card photo. Unset: the model's threshold measured for the FAR target on every labelled set (fr512 0.39, dlib 0.48; docs/face.md). fr512's score is the cosine of its descriptors, dlib's is 1 - descriptor distance",
     })),
     targetFar: Type.Number({
       minimum: 0, maximum: 0.5, default: 0.001,

@@ -79,3 +79,24 @@ export function padImage(cv: OpenCv, image: RgbImage, fraction: number): RgbImag
   const padded = rgbToMat(cv, image).copyMakeBorder(dy, dy, dx, dx, cv.BORDER_REPLICATE);
   return matToRgb(cv, padded, Number.MAX_SAFE_INTEGER);
 }
+
+/**
+ * A camera-sized frame: the picture shrunk to fit width x height when larger, centred on mid grey
+ * when smaller (a small photo then shows a face small in the frame, as a patient standing back).
+ */
+export function frameImage(cv: OpenCv, image: RgbImage, width: number, height: number): RgbImage {
+  let mat = rgbToMat(cv, image);
+  const scale = Math.min(width / mat.cols, height / mat.rows, 1);
+  if (scale < 1) mat = mat.resize(Math.round(mat.rows * scale), Math.round(mat.cols * scale), 0, 0, cv.INTER_AREA);
+  const top = Math.floor((height - mat.rows) / 2), left = Math.floor((width - mat.cols) / 2);
+  const framed = mat.copyMakeBorder(top, height - mat.rows - top, left, width - mat.cols - left, cv.BORDER_CONSTANT, new cv.Vec3(128, 128, 128));
+  return matToRgb(cv, framed, Number.MAX_SAFE_INTEGER);
+}
+
+/** A square region (may reach past the edges: edge pixels repeat there) resized to side x side. */
+export function cropSquare(cv: OpenCv, image: RgbImage, region: { x: number; y: number; width: number; height: number }, side: number): RgbImage {
+  const pad = Math.ceil(Math.max(region.width, region.height));
+  const padded = rgbToMat(cv, image).copyMakeBorder(pad, pad, pad, pad, cv.BORDER_REPLICATE);
+  const rect = new cv.Rect(Math.round(region.x + pad), Math.round(region.y + pad), Math.max(1, Math.round(region.width)), Math.max(1, Math.round(region.height)));
+  return matToRgb(cv, padded.getRegion(rect).resize(side, side, 0, 0, cv.INTER_AREA), Number.MAX_SAFE_INTEGER);
+}

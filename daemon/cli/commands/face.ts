@@ -58,16 +58,26 @@ export function registerFaceCommands(program: Command): void {
   face
     .command('calibrate')
     .option('--data <dir>', 'labelled set: a folder with pairs.csv (file_x,file_y,Decision) and the pictures', undefined)
-    .option('--far <rate>', 'target false-accept rate', '0.001')
-    .option('--json', 'print the full report (with ROC points) as JSON')
-    .description('Runs the face benchmark on labelled pairs and prints the threshold for the target false-accept rate')
-    .action(async (opts: { data?: string; far: string; json?: boolean }) => {
+    .option('--far <rate>', 'target false-accept rate (default: face.targetFar from --config, else 0.001)')
+    .option('--model <name>', `descriptor model: ${Object.keys(MODEL_THRESHOLDS).join(' or ')} (default: face.model from --config, else ${DEFAULT_MODEL})`, parseModel)
+    .option('--threshold <similarity>', "threshold for the `production` figures (default: face.threshold from --config, else the model's)", parseThreshold)
+    .option('-c, --config <file>', 'take face.model, face.threshold and face.targetFar from this config file')
+    .option('--json', 'print the report as JSON (top-level `production`: {threshold, far, frr, noFace, pairs}, rates as fractions)')
+    .description('Measures the face model on labelled pairs: FAR/FRR at the threshold in force and the threshold for the target FAR')
+    .action(async (opts: { data?: string; far?: string; model?: FaceModel; threshold?: number; config?: string; json?: boolean }) => {
+      const section = opts.config ? loadConfig(opts.config).face : undefined;
+      const targetFar = opts.far === undefined ? (section?.targetFar ?? 0.001) : Number(opts.far);
+      if (!Number.isFinite(targetFar) || targetFar < 0 || targetFar > 0.5) throw new Error(`--far must be a fraction from 0 to 0.5, not "${opts.far}"`);
       const { calibrate, defaultFaceDataDir } = await import('../../../drivers/face/calibration.js');
       const { formatCalibration } = await import('../../../drivers/face/calibration-text.js');
-      const report = await calibrate({ dir: opts.data ?? defaultFaceDataDir(), targetFar: Number(opts.far), onProgress: (m) => process.stderr.write(`\r${m}`) });
+      const report = await calibrate({
+        dir: opts.data ?? defaultFaceDataDir(), targetFar,
+        model: opts.model ?? section?.model, threshold: opts.threshold ?? section?.threshold,
+        onProgress: (m) => process.stderr.write(`\r${m}`),
+      });
       process.stderr.write('\n');
       if ('skipped' in report) {
-        console.log(`skipped: ${report.skipped}`);
+        console.log(opts.json ? JSON.stringify(report) : `skipped: ${report.skipped}`);
         return;
       }
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatCalibration(report));

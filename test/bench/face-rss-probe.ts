@@ -1,0 +1,23 @@
+// Run as a child process by face.bench.ts: the resident memory of a process that has loaded the
+// face model and done the gateway's work once (a card enrolled, 20 live frames analysed), without
+// the benchmark's own data around it. Prints one JSON line.
+import { readFileSync } from 'node:fs';
+import { describePortrait } from '../../drivers/face/camera-face-matcher.js';
+import { loadFaceEngine, type FaceModel } from '../../drivers/face/face-engine.js';
+import { cardLikeProbe } from '../../drivers/face/card-probe.js';
+import { decodeImage, frameImage, loadOpenCv, padImage } from '../../drivers/face/opencv-image.js';
+
+const [model, picture] = process.argv.slice(2) as [FaceModel, string];
+const cv = await loadOpenCv();
+const engine = await loadFaceEngine(model);
+const full = await decodeImage(readFileSync(picture));
+const [face] = await engine.detect(full, 'tiny');
+if (!face) throw new Error(`no face in ${picture}`);
+const probe = await cardLikeProbe(full, face.box, { grey: true });
+const card = await describePortrait(engine, await decodeImage(probe), async (i) => padImage(cv, i, 0.25));
+const frame = frameImage(cv, full, 640, 480);
+for (let i = 0; i < 20; i++) {
+  const [f] = await engine.detect(frame, 'tiny');
+  if (f && card) engine.similarity(card, (await engine.describe(frame, f)).descriptor);
+}
+console.log(JSON.stringify({ rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) }));
