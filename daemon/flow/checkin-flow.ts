@@ -113,7 +113,7 @@ export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<
   // means the hardware (reader, panel) is in trouble, not that this patient's check failed.
   deps.setState('done');
   await panel
-    .show(outcome.code === 'ELIGIBLE' ? { kind: 'done' } : { kind: 'see-desk', code: outcome.code, ...(outcome.triesLeft !== undefined ? { triesLeft: outcome.triesLeft } : {}) })
+    .show(outcome.code === 'ELIGIBLE' ? { kind: 'done', ...(certificateNote ? { notice: certificateNote.standing === 'grace' ? 'certificate-grace' : 'certificate-expiring' } : {}) } : { kind: 'see-desk', code: outcome.code, ...(outcome.triesLeft !== undefined ? { triesLeft: outcome.triesLeft } : {}) })
     .catch((error: unknown) => deps.logger.warn({ err: String(error) }, 'panel did not show the result'));
   return event;
 }

@@ -11,11 +11,15 @@ export type Screen =
   | { readonly kind: 'reading-card' }
   | { readonly kind: 'look-at-camera'; readonly guidance?: FaceGuidance }
   | { readonly kind: 'please-wait' }
-  | { readonly kind: 'done' }
+  /** `notice`: the card's user-authentication certificate ends within 3 months ('expiring') or ended
+   * less than 3 months ago ('grace': this check-in served the insurance check only). */
+  | { readonly kind: 'done'; readonly notice?: CertificateNotice }
   /** Something the patient must take to the desk; the panel words it from the code. */
   | { readonly kind: 'see-desk'; readonly code: ResultCode; readonly triesLeft?: number };
 
 export type IdentityChoice = 'face' | 'pin';
+
+export type CertificateNotice = 'certificate-expiring' | 'certificate-grace';
 
 export type PinEntry = { readonly kind: 'pin'; readonly digits: PinDigits } | { readonly kind: 'cancel' };
 

@@ -4,7 +4,7 @@
 import type { ConsentItem } from '../../vocabulary/consent.js';
 import type { FaceGuidance } from '../../vocabulary/face-guidance.js';
 import { RESULT_CODES } from '../../vocabulary/result-codes.js';
-import type { IdentityChoice, Screen } from './reader-panel.js';
+import type { CertificateNotice, IdentityChoice, Screen } from './reader-panel.js';
 
 export interface Text {
   readonly ja: string;
@@ -59,6 +59,18 @@ export const REGISTRATION_CHOICE_TEXTS = {
   decline: { ja: '登録しない', en: 'Not now' },
 } as const satisfies Record<'register' | 'decline', Text>;
 
+/** The detail line of 'done' when the card's certificate needs the patient's attention (issue 12). */
+export const NOTICE_TEXTS = {
+  'certificate-expiring': {
+    ja: '電子証明書の有効期限が3か月以内に切れます。市区町村の窓口で更新してください',
+    en: 'Your card certificate expires within 3 months. Please renew it at your municipal office',
+  },
+  'certificate-grace': {
+    ja: '電子証明書の有効期限が切れています。保険資格の確認のみ行いました。市区町村の窓口で更新してください',
+    en: 'Your card certificate has expired: only your insurance was checked. Please renew it at your municipal office',
+  },
+} as const satisfies Record<CertificateNotice, Text>;
+
 export function triesLeftText(triesLeft: number): Text {
   return { ja: `残り${triesLeft}回`, en: `${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left` };
 }
@@ -75,6 +87,8 @@ export function screenText(screen: Screen): { readonly title: Text; readonly det
       const tries = triesLeftText(screen.triesLeft);
       return { title: reason, detail: tries };
     }
+    case 'done':
+      return screen.notice ? { title: SCREEN_TEXTS.done, detail: NOTICE_TEXTS[screen.notice] } : { title: SCREEN_TEXTS.done };
     default:
       return { title: SCREEN_TEXTS[screen.kind] };
   }

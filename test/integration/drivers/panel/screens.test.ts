@@ -23,6 +23,7 @@ t.test('each screen arrives with its words', async (t) => {
     { kind: 'look-at-camera', guidance: 'come-closer' },
     { kind: 'please-wait' },
     { kind: 'done' },
+    { kind: 'done', notice: 'certificate-expiring' },
     { kind: 'see-desk', code: 'NOT_ELIGIBLE' },
     { kind: 'see-desk', code: 'PIN_WRONG', triesLeft: 2 },
     { kind: 'see-desk', code: 'NOT_REGISTERED' },
@@ -40,6 +41,7 @@ t.test('each screen arrives with its words', async (t) => {
       t.same(show.title, SCREEN_TEXTS[screen.kind]);
     }
     if (screen.kind === 'look-at-camera' && screen.guidance) t.match(show.detail?.ja, /近づいて/);
+    if (screen.kind === 'done') t.equal(show.detail?.ja.includes('3か月以内'), screen.notice === 'certificate-expiring' ? true : undefined, 'done: the certificate notice as its detail line');
   }
 });
 

@@ -269,9 +269,12 @@ t.test('certificate grace: expired < 3 months: the insurance check only; expirin
   const asked = grace.panel.history.find((r) => r.kind === 'ask' && r.ask === 'consent');
   t.same(asked && 'items' in asked ? asked.items : null, ['limitCertificate', 'specificDisease'], 'only the insurance items are asked');
   t.same(grace.line.requests[0]?.consents, grace.event.consents);
+  const last = (p: typeof grace.panel) => [...p.history].reverse().find((r) => r.kind === 'screen');
+  t.same(last(grace.panel), { kind: 'screen', screen: { kind: 'done', notice: 'certificate-grace' } }, 'the reader says so');
   const soon = await run({ card: { certificate: der }, now: notAfter - 20 * day, panel: { consent: all } });
   t.same(soon.event.certificate, { standing: 'expiring' });
   t.equal(soon.event.consents.drugInfo, true, 'an unexpired certificate serves everything');
+  t.same(last(soon.panel), { kind: 'screen', screen: { kind: 'done', notice: 'certificate-expiring' } }, 'the panel warns the patient');
   const fine = await run({ card: { certificate: der }, now: notAfter - 200 * day });
   t.equal(fine.event.certificate, undefined);
 });
