@@ -56,7 +56,8 @@ export async function statusDocument({ ctx, line, host, certs, stopping }: Statu
       ok: lineHealth.ok,
       detail: lineHealth.detail,
       circuit: lineHealth.breaker,
-      lastSuccessAt: line.lastSuccessAt,
+      // The line's own record (every answered request) or, for a client that keeps none, check-ins.
+      lastSuccessAt: latest(lineHealth.lastSuccessAt ?? null, line.lastSuccessAt),
       lastError: line.lastError,
     },
     broker: { connected: ctx.mqtt.connected, embedded: ctx.broker.embedded, kind: ctx.broker.kind, host: ctx.broker.host },
@@ -68,4 +69,10 @@ export async function statusDocument({ ctx, line, host, certs, stopping }: Statu
     /** Features' own sections (e.g. ehrFiles: the official file exchange, docs/ehr-files.md). */
     features: await ctx.statusSections(),
   };
+}
+
+function latest(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
 }

@@ -83,6 +83,8 @@ export interface LineHealth {
   readonly ok: boolean;
   readonly detail: string;
   readonly breaker: BreakerState;
+  /** When the service last answered any request (card, number, batch, probe); absent/null: never. */
+  readonly lastSuccessAt?: string | null;
 }
 
 export interface EligibilityClient {

@@ -44,6 +44,7 @@ export class HttpsEligibilityClient implements EligibilityClient {
   #agent: Agent | null = null;
   #probe: NodeJS.Timeout | null = null;
   #lastActivity = 0;
+  #lastSuccessAt: string | null = null;
 
   constructor(private readonly options: HttpsLineOptions, private readonly logger: Logger) {
     // A base with a path prefix (https://host/oqs) keeps it: paths are resolved relative to it.
@@ -82,10 +83,11 @@ export class HttpsEligibilityClient implements EligibilityClient {
 
   health(): LineHealth {
     const breaker = this.#breaker.state;
-    if (!this.#agent) return { ok: false, detail: 'not started', breaker };
-    if (breaker === 'closed') return { ok: true, detail: `line up (${this.#base.host})`, breaker };
+    const lastSuccessAt = this.#lastSuccessAt;
+    if (!this.#agent) return { ok: false, detail: 'not started', breaker, lastSuccessAt };
+    if (breaker === 'closed') return { ok: true, detail: `line up (${this.#base.host})`, breaker, lastSuccessAt };
     const retry = Math.ceil(this.#breaker.retryInMs() / 1000);
-    return { ok: false, detail: `line down: ${this.#breaker.lastError}${breaker === 'open' ? `; next try in ${retry}s` : '; probing'}`, breaker };
+    return { ok: false, detail: `line down: ${this.#breaker.lastError}${breaker === 'open' ? `; next try in ${retry}s` : '; probing'}`, breaker, lastSuccessAt };
   }
 
   async challenge(signal?: AbortSignal): Promise<string> {
@@ -159,6 +161,8 @@ export class HttpsEligibilityClient implements EligibilityClient {
       try {
         const parsed = await this.#attempt(path, payload, signal);
         this.#breaker.success();
+        // Any answer counts (card, number, batch, probe): /status shows when the line last worked.
+        this.#lastSuccessAt = new Date().toISOString();
         if (before !== 'closed') this.logger.info({ breaker: 'closed' }, 'eligibility line is back');
         return parsed;
       } catch (error) {

@@ -90,3 +90,11 @@ t.test('step durations come from the reader states the gateway announces on its 
   clock += 100; send('card');
   t.same(seen, [['card', 0.8], ['face', 1.5], ['consent', 2], ['querying', 1.25]], 'idle and done are not steps; repeats ignored; nothing after stop');
 });
+
+t.test('line.lastSuccessAt comes from the line itself (inquiries, batches, probes), not only check-ins (issue 17)', async (t) => {
+  const ctx = fakeGateway({});
+  const at = new Date(Date.now() - 60_000).toISOString();
+  (ctx.devices.line as unknown as { health: () => unknown }).health = () => ({ ok: true, detail: 'line up', breaker: 'closed', lastSuccessAt: at });
+  const doc = await statusDocument({ ctx, line: new LineTracker(), host: null, certs: [], stopping: false } as unknown as Parameters<typeof statusDocument>[0]);
+  t.equal((doc as { line: { lastSuccessAt: string | null } }).line.lastSuccessAt, at);
+});
