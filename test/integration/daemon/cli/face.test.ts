@@ -3,7 +3,7 @@
 // made from the face-api package's sample photos into a temporary folder removed afterwards.
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -65,6 +65,34 @@ t.test('framing does not matter: the card against a tight 150x150 crop and again
   const other = JSON.parse(stdout) as Compared;
   t.equal(other.decision, 'mismatch', `someone else: similarity ${other.similarity}`);
   t.equal(code, 1);
+});
+
+t.test('calibrate on any folder with pairs.csv: a top-level production object with rates as fractions', async (t) => {
+  // Four people, two pictures each (the still and its mirror image), in a folder of our own.
+  const set = join(dir, 'set');
+  mkdirSync(set);
+  const people = [alice, bob, ...(await peopleFrom(3, 3)).slice(1)];
+  t.ok(people.length >= 3, `${people.length} people`);
+  const rows = ['file_x,file_y,Decision'];
+  people.forEach((p, i) => {
+    const mat = rgbToMat(cv, p.frame);
+    writeFileSync(join(set, `p${i}_1.jpg`), cv.imencode('.jpg', mat));
+    writeFileSync(join(set, `p${i}_2.jpg`), cv.imencode('.jpg', mat.flip(1)));
+    rows.push(`p${i}_1.jpg,p${i}_2.jpg,Yes`);
+    if (i > 0) rows.push(`p${i}_1.jpg,p${i - 1}_2.jpg,No`);
+  });
+  writeFileSync(join(set, 'pairs.csv'), rows.join('\n') + '\n');
+  const { code, stdout } = await cli('calibrate', '--data', set, '--json');
+  t.equal(code, 0);
+  const report = JSON.parse(stdout) as { model: string; production: Record<string, number>; forms: Array<{ form: string; pairSource: string }> };
+  const n = people.length * 2;
+  t.equal(report.model, 'fr512');
+  t.same(Object.keys(report.production).slice(0, 5), ['threshold', 'far', 'frr', 'noFace', 'pairs']);
+  t.equal(report.production.threshold, MODEL_THRESHOLDS.fr512);
+  t.equal(report.production.pairs, n * (n - 1), 'all-vs-all ordered pairs');
+  t.equal(report.production.genuine, people.length * 2, 'same person: linked by the Yes pairs');
+  for (const key of ['far', 'frr', 'noFace'] as const) t.ok(report.production[key]! >= 0 && report.production[key]! <= 1, `${key} is a fraction`);
+  t.same(report.forms.map((f) => `${f.form}/${f.pairSource}`), ['production/all-vs-all', 'production/pairs.csv', 'tight/all-vs-all', 'tight/pairs.csv']);
 });
 
 t.test('a file that is not a picture: exit 2 and the reason', async (t) => {
