@@ -66,15 +66,24 @@ export function connectBroker(options: ConnectionOptions): MqttClient {
   };
   const client = mqtt.connect(options.url, clientOptions);
   let wasConnected = false;
+  let failures = 0;
   client.on('connect', () => {
-    options.logger.info({ broker: redactUrl(options.url) }, 'broker connected');
+    options.logger.info({ broker: redactUrl(options.url), ...(failures > 0 ? { failedAttempts: failures } : {}) }, 'broker connected');
     wasConnected = true;
+    failures = 0;
   });
   client.on('close', () => {
-    if (wasConnected) options.logger.warn({ broker: redactUrl(options.url) }, 'broker connection lost; reconnecting');
+    // Our own end() (a clean stop) closes the connection too: that is not a loss.
+    if (wasConnected && client.disconnecting) options.logger.info({ broker: redactUrl(options.url) }, 'broker connection closed');
+    else if (wasConnected) options.logger.warn({ broker: redactUrl(options.url) }, 'broker connection lost; reconnecting');
     wasConnected = false;
   });
-  client.on('error', (error) => options.logger.warn({ err: error.message }, 'broker error'));
+  // A broker that refuses us is retried every reconnectPeriod; the log backs off (1st, 2nd, 4th,
+  // 8th ... failure) so a long outage is a handful of lines, each with the count so far.
+  client.on('error', (error) => {
+    failures += 1;
+    if ((failures & (failures - 1)) === 0) options.logger.warn({ err: error.message, failedAttempts: failures }, 'broker error');
+  });
   return client;
 }
 

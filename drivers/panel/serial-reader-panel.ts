@@ -288,6 +288,8 @@ export class SerialReaderPanel extends EventEmitter<ReaderPanelEvents> implement
     if (this.#reported === up) return;
     this.#reported = up;
     if (up) this.logger.info({ detail }, 'reader panel link up');
+    // Our own stop closes the link: that is not a fault worth a warning.
+    else if (this.#stopped) this.logger.info({ detail }, 'reader panel link closed');
     else this.logger.warn({ detail }, 'reader panel link down');
     this.emit('link', { up, detail });
   }

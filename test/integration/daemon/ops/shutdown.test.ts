@@ -32,7 +32,8 @@ t.test('SIGTERM during a check-in: committed, offline published, exit 0 in time'
     logLevel: 'info',
     card: { driver: 'sim', pkiDir: fromRoot('var/pki') },
     face: { driver: 'sim', simDecisions: ['match'] },
-    panel: { driver: 'sim' },
+    // The panel simulator on a socat pty pair: a real link that the stop closes.
+    panel: { driver: 'pty' },
     // A line slower than anything the test waits for: the stop must not wait for its answer.
     line: { driver: 'sim', timeoutMs: 60000, sim: { latencyMs: 45000 } },
     flow: { lineTimeoutMs: 60000 },
@@ -62,6 +63,9 @@ t.test('SIGTERM during a check-in: committed, offline published, exit 0 in time'
   t.ok(took < stopBudgetMs, `stopped in ${took} ms, within TimeoutStopSec`);
   t.ok(took < 40000, 'did not wait for the line (45 s latency)');
   t.equal(seen.filter((m) => m.topic === 'oqs/opsd/status').at(-1)?.body.state, 'offline', 'offline published');
+  // Issue 17 item 10: a clean stop is not a fault; it must not log the broker and panel as lost.
+  const warnings = daemon.output().split('\n').filter((l) => l.includes('"level":"warn"') && /connection lost|link down/.test(l));
+  t.same(warnings, [], 'no "broker connection lost" / "panel link down" warnings on a clean SIGTERM');
 
   const codes = await outboxCodes(join(dir, 'data', 'gateway.sqlite'));
   t.equal(codes.length, 1, 'the interrupted check-in was committed');
