@@ -25,10 +25,13 @@ import { topicsFor, type Topics } from './mqtt/topics.js';
 import { Database } from './store/database.js';
 import { secureDataDir } from './store/file-modes.js';
 import { Outbox } from './store/outbox.js';
+import { FrontKeySource } from '../drivers/card/front/front-key-source.js';
 
 const PURGE_EVERY_MS = 15 * 60 * 1000;
 
 export class Gateway {
+  /** 照合番号B from pictures of the card front (card.front); null when no source is configured. */
+  readonly #front: FrontKeySource | null;
   readonly topics: Topics;
   readonly startedAt = Date.now();
   #shutdown = new AbortController();
@@ -56,6 +59,7 @@ export class Gateway {
     readonly broker: EmbeddedBroker | null,
   ) {
     this.topics = topicsFor(config.mqtt.baseTopic, config.gatewayId);
+    this.#front = config.card.front.source === 'none' ? null : new FrontKeySource(config.card.front);
   }
 
   /** Starts everything or nothing: a part that fails to start stops the ones already running. */
@@ -232,6 +236,7 @@ export class Gateway {
         shutdown: this.#shutdown.signal,
         setState: (state) => this.#setState(state),
         commit: (outcome, startedAt) => this.commitCheckin(outcome, startedAt),
+        ...(this.#front ? { front: this.#front } : {}),
       });
       await this.#awaitRemoval(session);
     } catch (error) {
@@ -338,6 +343,7 @@ export class Gateway {
     for (const device of [this.devices.card, this.devices.panel, this.devices.face, this.devices.line]) {
       await device.stop().catch((error: unknown) => this.logger.warn({ err: String(error) }, 'a device did not stop cleanly'));
     }
+    await this.#front?.close().catch(() => {});
     await this.broker?.close();
     await this.db.close();
   }

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { CardSession } from '../../drivers/card/card-reader.js';
 import type { FaceMatcher } from '../../drivers/face/face-matcher.js';
+import type { FrontKeySource } from '../../drivers/card/front/front-key-source.js';
 import type { ReaderPanel } from '../../drivers/panel/reader-panel.js';
 import type { FlowConfig } from './config.js';
 import type { ConsentItem, Consents } from '../../vocabulary/consent.js';
@@ -33,6 +34,8 @@ export interface FlowDeps {
   now?(): number;
   /** Staff confirms the patient's face against the card (目視確認); absent where not configured. */
   confirmVisually?(signal: AbortSignal): Promise<boolean>;
+  /** 照合番号B from a picture of the card front (card.front); absent when no front source is configured. */
+  readonly front?: FrontKeySource;
 }
 
 /** What a certificate in its grace period may not be used for (issue 12). */
@@ -68,7 +71,7 @@ export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<
     const standing = standingOf(certificate, new Date(deps.now?.() ?? Date.now()));
     if (standing === 'grace' || standing === 'expiring') certificateNote = { standing };
 
-    const identity = await identify(session, deps, ctx, (f) => (face = f));
+    const identity = await identify(session, deps, ctx, (f) => (face = f), certificate);
     method = identity.method;
 
     deps.setState('consent');
@@ -128,6 +131,7 @@ async function identify(
   deps: FlowDeps,
   ctx: StepContext,
   noteFace: (face: CheckinOutcome['face']) => void,
+  certificate?: Buffer,
 ): Promise<Identity> {
   const { config, panel } = deps;
   // A phone has no chip photo and authenticates its user itself: no face step, no PIN pad; its key
@@ -149,7 +153,7 @@ async function identify(
   for (const method of methods) {
     try {
       if (method === 'face') {
-        const face = await faceMatch(session, deps, ctx);
+        const face = await faceMatch(session, deps, ctx, certificate);
         noteFace(face);
         if (face.decision === 'match') return { method };
         if (face.decision === 'spoof') throw new Ended({ code: 'FACE_SPOOF' }); // no fallback for a presentation attack
@@ -174,10 +178,10 @@ async function identify(
   throw last ?? new Ended({ code: 'IDENTITY_UNAVAILABLE' });
 }
 
-async function faceMatch(session: CardSession, deps: FlowDeps, ctx: StepContext) {
+async function faceMatch(session: CardSession, deps: FlowDeps, ctx: StepContext, certificate?: Buffer) {
   const { config, panel, face } = deps;
   deps.setState('face');
-  const photo = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.readFacePhoto(s));
+  const photo = deps.front && certificate ? await photoByFront(session, deps.front, certificate, deps, ctx) : await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.readFacePhoto(s));
   if (!photo) throw new GatewayError('CAMERA_DOWN', 'No face photo on this card; another method is needed');
   await panel.show({ kind: 'look-at-camera' });
   const reference = await step(ctx, config.faceTimeoutMs, 'FACE_TIMEOUT', (s) => face.enrol(photo, s));
@@ -193,6 +197,25 @@ async function faceMatch(session: CardSession, deps: FlowDeps, ctx: StepContext)
   } finally {
     reference.dispose();
   }
+}
+
+/**
+ * The card's photo opened with 照合番号B read off the card front (issue 13; the face camera is
+ * already open, started with the gateway); no key, or a key the card refuses, ends the face attempt with
+ * CAMERA_DOWN and a named reason, and the flow falls back to the PIN. A refused key is remembered
+ * for that card and never presented again.
+ */
+async function photoByFront(session: CardSession, front: FrontKeySource, certificate: Buffer, deps: FlowDeps, ctx: StepContext): Promise<Buffer | null> {
+  const { config, panel } = deps;
+  await panel.show({ kind: 'reading-card' }).catch(() => {});
+  const read = await step(ctx, front.timeLimitMs + 2000, 'CAMERA_DOWN', (s) =>
+    front.read(certificate, { signal: s, onGuidance: (g) => void panel.show(g === 'hold-still' ? { kind: 'look-at-camera', guidance: 'hold-still' } : { kind: 'reading-card' }).catch(() => {}) }),
+  );
+  if (!read.ok) throw new GatewayError('CAMERA_DOWN', `card front: ${read.why}`, { front: read.why, frames: read.frames });
+  const opened = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.readFacePhotoWith(read.key, s));
+  if (opened.ok) return opened.photo;
+  if (opened.reason === 'KEY_REFUSED' || opened.reason === 'KEY_LOCKED') front.refused(certificate, read.key);
+  throw new GatewayError('CAMERA_DOWN', `card front: the card refused the key read (${opened.reason})`, { front: opened.reason });
 }
 
 /** PIN entry and VERIFY, then the card signs the service's challenge (proof of possession). */

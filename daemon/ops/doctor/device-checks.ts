@@ -1,10 +1,12 @@
-// Doctor checks of the local hardware: pcscd and the card reader, the camera, the serial panel.
+// Doctor checks of the local hardware: pcscd and the card reader, the camera, face match (the card
+// front source for 照合番号B), the serial panel.
 // Simulated drivers pass with a note; real ones are looked at the way the service will use them.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { EventEmitter } from 'node:events';
 import type { GatewayConfig } from '../../../config/schema.js';
-import { errorText, fail, ok, type CheckResult } from './result.js';
+import { errorText, fail, ok, warn, type CheckResult } from './result.js';
+import { FrontKeySource } from '../../../drivers/card/front/front-key-source.js';
 
 const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
 
@@ -66,6 +68,20 @@ export function checkCamera(config: GatewayConfig): CheckResult {
   // face.source 'files' plays image files as the camera (tests, calibration): no device to check.
   if ((config.face as { source?: string }).source === 'files') return ok('camera', 'camera frames played from files (face.source: files)');
   return checkDeviceNode('camera', config.face.device, 'camera');
+}
+
+/**
+ * Whether face match is available with the configured parts, and if not why. With the simulated
+ * card the virtual card opens its own photo; with a real reader 照合番号B must come from a picture
+ * of the card front (card.front), else every patient goes to the PIN pad.
+ */
+export function checkFaceMatch(config: GatewayConfig): CheckResult {
+  if (!config.flow.identityMethods.includes('face')) return ok('face match', "not offered (flow.identityMethods has no 'face')");
+  if (config.card.driver === 'sim') return ok('face match', 'the simulated card opens its own photo (card.driver: sim)');
+  const front = new FrontKeySource(config.card.front).available();
+  if (!front.ok) return warn('face match', `not available with a real reader: ${front.detail}`, "set card.front.source: v4l2 and card.front.device to the document camera over the card tray; install tesseract-ocr tesseract-ocr-jpn (scripts/apt-packages/card-front.txt)");
+  if (config.face.driver === 'camera' && config.face.source === 'v4l2' && !existsSync(config.face.device)) return warn('face match', `the card front is ready (${front.detail}) but the face camera ${config.face.device} is missing`, 'connect the face camera or fix face.device');
+  return ok('face match', `available: ${front.detail}`);
 }
 
 export function checkPanel(config: GatewayConfig): CheckResult {

@@ -1,6 +1,6 @@
 // Runs every doctor check in the order a technician would look: hardware, line, broker, host.
 import type { GatewayConfig } from '../../../config/schema.js';
-import { checkCamera, checkCard, checkPanel } from './device-checks.js';
+import { checkCamera, checkCard, checkFaceMatch, checkPanel } from './device-checks.js';
 import { checkBroker, checkClock, checkDisk } from './host-checks.js';
 import { checkLine } from './line-check.js';
 import type { CheckResult } from './result.js';
@@ -13,6 +13,7 @@ export async function runDoctor(config: GatewayConfig, onResult: (r: CheckResult
   };
   add(await checkCard(config));
   add(checkCamera(config));
+  add(checkFaceMatch(config));
   add(checkPanel(config));
   const line = await checkLine(config);
   add(line.result);

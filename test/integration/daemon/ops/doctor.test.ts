@@ -4,7 +4,7 @@
 // other cases call the same checks in-process (each CLI start costs seconds).
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import mqtt from 'mqtt';
 import { ConfigSchema, type GatewayConfig } from '../../../../config/schema.js';
 import { silentLogger } from '../../../../vocabulary/log.js';
 import { fromRoot } from '../../../../vocabulary/paths.js';
-import { checkCamera, checkCard, checkPanel } from '../../../../daemon/ops/doctor/device-checks.js';
+import { checkCamera, checkCard, checkFaceMatch, checkPanel } from '../../../../daemon/ops/doctor/device-checks.js';
 import { checkBroker, checkClock, checkDisk } from '../../../../daemon/ops/doctor/host-checks.js';
 import { checkLine, lineClockSkew, lineEndpoint } from '../../../../daemon/ops/doctor/line-check.js';
 import { computeWarnings } from '../../../../daemon/ops/warnings.js';
@@ -92,7 +92,7 @@ t.test('doctor', async (t) => {
     const report = JSON.parse(out) as { worst: string; checks: CheckResult[] };
     t.equal(report.worst, 'FAIL');
     const { clock, ...rest } = byCheck(report.checks);
-    t.same(rest, { card: 'OK', camera: 'OK', panel: 'OK', line: 'OK', broker: 'FAIL', disk: 'OK' });
+    t.same(rest, { card: 'OK', camera: 'OK', 'face match': 'OK', panel: 'OK', line: 'OK', broker: 'FAIL', disk: 'OK' });
     t.ok(clock, 'the clock is still checked');
     t.match(report.checks.find((c) => c.check === 'broker')?.fix, /broker/);
   });
@@ -158,6 +158,22 @@ t.test('doctor', async (t) => {
     t.same(warnings.map((w) => w.code), ['CLOCK_SKEW'], 'the running gateway\'s periodic check warns too');
   });
 
+  t.test('face match: available or not with the configured parts, and why (issue 13)', async (t) => {
+    t.equal(checkFaceMatch(parse({ card: { driver: 'sim' } })).level, 'OK', 'the simulated card opens its own photo');
+    const none = checkFaceMatch(parse({ card: { driver: 'pcsc' } }));
+    t.equal(none.level, 'WARN');
+    t.match(none.detail, /card\.front\.source is none/);
+    t.match(none.fix, /card\.front\.source: v4l2/);
+    const noCamera = checkFaceMatch(parse({ card: { driver: 'pcsc', front: { source: 'v4l2', device: '/nonexistent/video8' } } }));
+    t.equal(noCamera.level, 'WARN');
+    t.match(noCamera.detail, /\/nonexistent\/video8 does not exist/);
+    const noModel = checkFaceMatch(parse({ card: { driver: 'pcsc', front: { source: 'files', files: [file], tessdataDir: '/nonexistent/tessdata' } } }));
+    t.match(noModel.detail, /tesseract-ocr-jpn/);
+    const ready = checkFaceMatch(parse({ card: { driver: 'pcsc', front: { source: 'files', files: [file] } }, face: { driver: 'sim' } }));
+    t.equal(ready.level, existsSync('/usr/share/tesseract-ocr/5/tessdata/jpn.traineddata') ? 'OK' : 'WARN');
+    t.equal(checkFaceMatch(parse({ card: { driver: 'pcsc' }, flow: { identityMethods: ['pin'] } })).level, 'OK', 'not offered: nothing to warn about');
+  });
+
   t.test('hardware: pcscd missing, camera and serial panel missing', async (t) => {
     const card = await checkCard(parse({ card: { driver: 'pcsc' } }), '/nonexistent/pcscd.comm');
     t.equal(card.level, 'FAIL');
@@ -203,7 +219,7 @@ t.test('doctor', async (t) => {
 
   t.test('runDoctor reports every check in order', async (t) => {
     const results = await runDoctor(parse({ ...healthy(broker.url, join(scratch, 'data')), panel: { driver: 'serial', path: '/nonexistent/tty' } }));
-    t.same(results.map((r) => r.check), ['card', 'camera', 'panel', 'line', 'broker', 'disk', 'clock']);
+    t.same(results.map((r) => r.check), ['card', 'camera', 'face match', 'panel', 'line', 'broker', 'disk', 'clock']);
     t.equal(exitCode(results), 2);
   });
 });

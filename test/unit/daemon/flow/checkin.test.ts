@@ -9,6 +9,9 @@ import { SimFaceMatcher } from '../../../../drivers/face/sim/sim-face-matcher.js
 import { SimReaderPanel, type SimPanelScript } from '../../../../drivers/panel/index.js';
 import type { FaceDecision } from '../../../../drivers/face/face-matcher.js';
 import { FakeCardSession, FakeLine, type FakeCardOptions, type LineScenario } from '../../../helpers/flow-fakes.js';
+import type { FrontKeySource } from '../../../../drivers/card/front/front-key-source.js';
+import type { FrontResult } from '../../../../drivers/card/front/front-reader.js';
+import { FaceKey } from '../../../../vocabulary/face-key.js';
 
 
 interface Scenario {
@@ -19,6 +22,7 @@ interface Scenario {
   flow?: Record<string, unknown>;
   shutdown?: boolean;
   now?: number;
+  front?: FrontKeySource;
 }
 
 async function run(s: Scenario) {
@@ -45,6 +49,7 @@ async function run(s: Scenario) {
     shutdown: shutdown.signal,
     ...(s.now !== undefined ? { now: () => s.now! } : {}),
     setState: (state) => states.push(state),
+    ...(s.front ? { front: s.front } : {}),
     commit: async (outcome: CheckinOutcome, startedAt: number) => {
       outcomes.push(outcome);
       const e = buildCheckinEvent(outcome, { eventId: `e${committed.length}`, gatewayId: 'gw', readerId: 'r', startedAt, now: Date.now() });
@@ -277,4 +282,36 @@ t.test('certificate grace: expired < 3 months: the insurance check only; expirin
   t.same(last(soon.panel), { kind: 'screen', screen: { kind: 'done', notice: 'certificate-expiring' } }, 'the panel warns the patient');
   const fine = await run({ card: { certificate: der }, now: notAfter - 200 * day });
   t.equal(fine.event.certificate, undefined);
+});
+
+// The card front (issue 13): a stand-in for the front reader (the reader itself is tested in
+// test/unit/drivers/card/front-reader.test.ts on generated pictures).
+function fakeFront(result: FrontResult): FrontKeySource & { reads: number; refusals: number } {
+  const fake = {
+    reads: 0,
+    refusals: 0,
+    timeLimitMs: 300,
+    async read() { fake.reads++; return result; },
+    refused() { fake.refusals++; },
+  };
+  return fake as unknown as FrontKeySource & { reads: number; refusals: number };
+}
+
+t.test('card front: the key read off the front opens the photo, face match, no PIN', async (t) => {
+  const built = FaceKey.build({ birth: { era: 'showa', eraYear: 55, month: 5, day: 12 }, expiryYear: 2031, securityCode: '0042' });
+  if (!built.ok) throw new Error('key');
+  const front = fakeFront({ ok: true, key: built.key, frames: 2 });
+  const { event, panel } = await run({ front });
+  t.equal(front.reads, 1);
+  t.equal(event.method, 'face');
+  t.equal(event.result.code, 'ELIGIBLE');
+  t.notOk(panel.history.some((r) => r.kind === 'ask' && r.ask === 'pin'), 'no PIN pad');
+});
+
+t.test('card front unreadable: falls back to the PIN', async (t) => {
+  const front = fakeFront({ ok: false, why: 'FRONT_UNREADABLE', frames: 9, lastFrame: 'BIRTH_NOT_READ' });
+  const { event } = await run({ front, panel: { pins: ['1234'] } });
+  t.equal(front.reads, 1);
+  t.equal(event.method, 'pin', 'the PIN as today');
+  t.equal(event.result.code, 'ELIGIBLE');
 });

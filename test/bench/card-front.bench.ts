@@ -1,0 +1,82 @@
+// Card-front benchmark: 照合番号B read from generated fronts (drivers/card/sim/front-generator.ts,
+// seeds 1..N) with the full camera damage, up to 6 frames per front as a camera would deliver
+// them, through the reader the flow uses (two frames at two sizes must agree). Reports the share
+// of fronts fully in view whose key came out exactly right, the number of WRONG keys handed out
+// (must be 0: a wrong key burns one of the card's tries), and the reader's time per front
+// (generation not counted). CARD_FRONT_BENCH_N sets N (default 500, the issue's figure).
+import { performance } from 'node:perf_hooks';
+import { createTesseractCliOcr } from '../../drivers/card/front/front-ocr.js';
+import { CardFrontReader, type FrontFrameSource } from '../../drivers/card/front/front-reader.js';
+import { loadFrontOpenCv } from '../../drivers/card/front/opencv.js';
+import { generateFrontFrames } from '../../drivers/card/sim/front-generator.js';
+import { summarise, type BenchReport } from './report.js';
+
+const FRAMES = 6;
+
+export default async function bench(): Promise<BenchReport> {
+  const n = Number(process.env.CARD_FRONT_BENCH_N ?? 500);
+  const name = 'card front: 照合番号B by OCR';
+  let cv: Awaited<ReturnType<typeof loadFrontOpenCv>>;
+  let reader: CardFrontReader;
+  try {
+    cv = await loadFrontOpenCv();
+    reader = new CardFrontReader(cv, createTesseractCliOcr(cv));
+  } catch (error) {
+    return { name, method: '', figures: [], skipped: error instanceof Error ? error.message : String(error) };
+  }
+  let inView = 0;
+  let right = 0;
+  let rightAny = 0;
+  let wrong = 0;
+  let framesUsed = 0;
+  const ms: number[] = [];
+  const failures: Record<string, number> = {};
+  for (let seed = 1; seed <= n; seed++) {
+    const front = generateFrontFrames(cv, seed, FRAMES);
+    const full = front.shots[0]?.fullyInView === true;
+    if (full) inView++;
+    let next = 0;
+    let decodeMs = 0;
+    const source: FrontFrameSource = {
+      open: async () => {},
+      close: async () => {},
+      describe: () => 'generated',
+      read: async () => {
+        const shot = front.shots[next++ % front.shots.length];
+        if (!shot) throw new Error('no shot');
+        const t = performance.now();
+        const mat = cv.imdecode(shot.jpeg);
+        decodeMs += performance.now() - t; // a camera hands over decoded frames
+        return mat;
+      },
+    };
+    const start = performance.now();
+    const result = await reader.readKey(source, { timeLimitMs: 600_000, maxFrames: FRAMES, now: () => new Date('2026-11-29T00:00:00Z') });
+    ms.push(performance.now() - start - decodeMs);
+    framesUsed += result.frames;
+    if (result.ok) {
+      if (result.key.bytes().toString('ascii') === front.key) {
+        rightAny++;
+        if (full) right++;
+      } else wrong++;
+    } else failures[result.why] = (failures[result.why] ?? 0) + 1;
+    if (seed % 25 === 0) process.stderr.write(`card front bench: ${seed}/${n} right ${right}/${inView} wrong ${wrong}\n`);
+  }
+  await reader.close();
+  const { median, p95 } = summarise(ms);
+  return {
+    name,
+    method: `${n} generated fronts (seeds 1..${n}), full damage, up to ${FRAMES} frames each (1920x1080 JPEG); key handed out only when frames read at two sizes agree; time = reader only (find, deskew, OCR, checks) per front until a key or ${FRAMES} frames`,
+    figures: [
+      { name: 'fronts fully in view', value: inView, unit: 'fronts' },
+      { name: 'key exactly right (fully in view)', value: Number(((100 * right) / Math.max(1, inView)).toFixed(1)), unit: '%' },
+      { name: 'key exactly right (all fronts)', value: Number(((100 * rightAny) / n).toFixed(1)), unit: '%' },
+      { name: 'WRONG keys handed out', value: wrong, unit: 'keys' },
+      { name: 'no key: FRONT_NOT_FOUND', value: failures.FRONT_NOT_FOUND ?? 0, unit: 'fronts' },
+      { name: 'no key: FRONT_UNREADABLE', value: failures.FRONT_UNREADABLE ?? 0, unit: 'fronts' },
+      { name: 'frames read per front (mean)', value: Number((framesUsed / n).toFixed(2)), unit: 'frames' },
+      { name: 'time per front median', value: Math.round(median), unit: 'ms' },
+      { name: 'time per front p95', value: Math.round(p95), unit: 'ms' },
+    ],
+  };
+}
