@@ -8,7 +8,7 @@ import type { FrontKeySource } from '../../drivers/card/front/front-key-source.j
 import type { ReaderPanel } from '../../drivers/panel/reader-panel.js';
 import type { FlowConfig } from './config.js';
 import type { ConsentItem, Consents } from '../../vocabulary/consent.js';
-import { standingOf } from '../../drivers/card/certificate.js';
+import { standingOf } from '../../drivers/card/card-reader.js';
 import type { IdentityMethod } from '../../vocabulary/identity.js';
 import type { CardCheckRequest, EligibilityClient, EligibilityResult } from '../../drivers/line/eligibility.js';
 import type { Logger } from '../../vocabulary/log.js';

@@ -72,3 +72,6 @@ export interface CardReader extends EventEmitter<CardReaderEvents> {
   /** Device health for /status; no patient data. */
   health(): { readonly ok: boolean; readonly detail: string };
 }
+
+/** Where a certificate stands (expiring, grace ...): part of the interface the core may use. */
+export { certificateStanding, standingOf, type CertificateStanding } from './certificate.js';
