@@ -4,6 +4,7 @@
 //   listen:  tsx examples/ehr-client.ts --url mqtts://broker:8883 --gateway gw1 --ca ca.pem --cert ehr.pem --key ehr.key
 //            prints each check-in once (deduplicated by eventId), re-checks and errors, as JSON lines
 //   inquire: ... --inquire 01130012,1010,2345,00,1980-05-12     (保険者番号,記号,番号,枝番,生年月日)
+//            [--visit-date 2026-10-15] (資格確認日: answered as of that day) [--limit-consent] (限度額 agreed at the desk)
 //   batch:   ... --batch patients.json                          (a JSON array of the same five fields, plus ref)
 //   link:    ... --link <checkin eventId>=<your patient id>
 //
@@ -19,6 +20,8 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 const USAGE = `usage: tsx examples/ehr-client.ts [options]
   (no action)          listen: print each check-in once, re-checks and errors, as JSON lines
   --inquire I,S,N,B,D  ask eligibility by 保険者番号,記号,番号,枝番,生年月日 (e.g. 01130012,1010,2345,00,1980-05-12)
+  --visit-date D       with --inquire: 資格確認日 (YYYY-MM-DD), answered as of that day
+  --limit-consent      with --inquire: the patient agreed to show the 限度額 certificate
   --batch FILE         send a batch (a JSON array of the same five fields, plus ref) and print its answers
   --link EVENT=PID     link a check-in (its eventId) to your patient id
   --url URL            broker (default mqtt://127.0.0.1:1883; mqtts://host:8883 with --ca/--cert/--key)
@@ -45,6 +48,7 @@ function parseOptions() {
         v311: { type: 'boolean', default: false },
         share: { type: 'string' },
         inquire: { type: 'string' }, batch: { type: 'string' }, link: { type: 'string' },
+        'visit-date': { type: 'string' }, 'limit-consent': { type: 'boolean', default: false },
         timeout: { type: 'string', default: '30' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -65,7 +69,17 @@ const base = opt.base ?? `oqs/${opt.gateway}`;
 const v5 = !opt.v311;
 const clientId = opt['client-id'] ?? `${opt.name}-${opt.inquire || opt.batch || opt.link ? randomUUID().slice(0, 8) : 'listener'}`;
 const replyTopic = `${base}/replies/${opt.name}/${clientId}`;
-const print = (kind: string, body: unknown) => console.log(JSON.stringify({ kind, body }));
+const print = (kind: string, body: unknown) => console.log(JSON.stringify({ kind, body, ...deskLine(body) }));
+
+/** What the desk reads first (oqs.*.v2): the validity code with its label, and each person's insurance. */
+function deskLine(body: unknown): { desk?: string } {
+  const b = body as { eligibility?: Answer | null; result?: Answer | null; code?: string } | null;
+  const answer = b?.eligibility ?? b?.result;
+  if (!answer || typeof answer !== 'object') return {};
+  const people = (answer.results ?? []).map((r) => `${r.name} ${r.insurerNumber}/${r.insuredIdentificationNumber}`).join('; ');
+  return { desk: `${answer.qualificationValidity} ${answer.qualificationValidityLabel}${people ? `: ${people}` : ''}` };
+}
+interface Answer { qualificationValidity?: string; qualificationValidityLabel?: string; results?: { name: string; insurerNumber: string; insuredIdentificationNumber: string }[] }
 
 function connect(persistent: boolean): Promise<MqttClient> {
   const options: IClientOptions = {
@@ -136,10 +150,13 @@ async function once(): Promise<void> {
   const client = await connect(false);
   try {
     if (opt.inquire) {
-      await request(client, `${base}/inquiries`, { schema: 'oqs.inquiry-request.v1', requestId: randomUUID(), ...insurance(opt.inquire) }, () => true);
+      await request(client, `${base}/inquiries`, {
+        schema: 'oqs.inquiry-request.v2', requestId: randomUUID(), ...insurance(opt.inquire),
+        ...(opt['visit-date'] ? { visitDate: opt['visit-date'] } : {}), ...(opt['limit-consent'] ? { limitConsent: true } : {}),
+      }, () => true);
     } else if (opt.batch) {
       const patients = JSON.parse(readFileSync(opt.batch, 'utf8')) as object[];
-      await request(client, `${base}/batches`, { schema: 'oqs.batch-request.v1', requestId: randomUUID(), patients }, (a) => a.schema === 'oqs.batch-summary.v1');
+      await request(client, `${base}/batches`, { schema: 'oqs.batch-request.v2', requestId: randomUUID(), patients }, (a) => a.schema === 'oqs.batch-summary.v1');
     } else if (opt.link) {
       const [eventId = '', patientId = ''] = opt.link.split('=');
       await request(client, `${base}/patients/link`, { schema: 'oqs.patient-link.v1', eventId, patientId: patientId || null }, () => true);

@@ -5,6 +5,7 @@ export const CONSENT_ITEMS = [
   'medicalInfo', // 診療情報
   'limitCertificate', // 限度額適用認定証等の情報
   'specificDisease', // 特定疾病療養受療証の情報 (card checks only)
+  'operationInfo', // 手術情報 (OperationInfoConsFlg)
 ] as const;
 
 export type ConsentItem = (typeof CONSENT_ITEMS)[number];

@@ -7,7 +7,8 @@ export type { Logger };
 /** Keys that may carry patient data; any log object holding them prints "[redacted]". */
 export const REDACTED_KEYS = [
   'name', 'nameKana', 'address', 'postcode', 'birthDate', 'insurance', 'insurerNumber', 'symbol', 'number', 'branch',
-  'person', 'certificate', 'photo', 'pin', 'digits', 'signature', 'individualNumber', 'myNumber', 'payload', 'patient',
+  'person', 'results', 'birthdate', 'insuredName', 'nameOfOther', 'nameOfOtherKana', 'postNumber',
+  'insuredCardSymbol', 'insuredIdentificationNumber', 'insuredBranchNumber', 'referenceNumber', 'certificate', 'photo', 'pin', 'digits', 'signature', 'individualNumber', 'myNumber', 'payload', 'patient',
 ] as const;
 
 const paths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);

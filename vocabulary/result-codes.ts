@@ -14,6 +14,9 @@ export interface ResultCodeInfo {
 export const RESULT_CODES = {
   ELIGIBLE: { ja: '資格が確認できました', en: 'Insurance confirmed', action: 'none', retryable: false },
   NOT_ELIGIBLE: { ja: '受付窓口へお越しください', en: 'Please see the desk', action: 'Insurance not valid: ask for another proof of insurance', retryable: false },
+  NEWER_INSURANCE: { ja: '新しい保険証の情報をお持ちください', en: 'Please show your newer insurance', action: 'Insurance replaced (資格有効性 3): ask the patient for the newer insurance and check it', retryable: false },
+  MULTIPLE_MATCHES: { ja: '受付窓口へお越しください', en: 'Please see the desk', action: 'Several valid insurances found (複数該当): ask the patient which one applies', retryable: false },
+  WELFARE_NOT_REGISTERED: { ja: '受付窓口へお越しください', en: 'Please see the desk', action: 'Public assistance (医療扶助) valid but not registered by the welfare office yet: ask for the paper 医療券 and call the welfare office', retryable: false },
   NOT_REGISTERED: { ja: '保険証利用登録がされていません', en: 'Card not registered for insurance use', action: 'Help the patient register for insurance use at the reader', retryable: true },
   CARD_UNSUPPORTED: { ja: 'マイナンバーカードを置いてください', en: 'Please use your My Number card', action: 'The card is not a My Number card', retryable: true },
   CARD_REMOVED: { ja: 'カードが取り外されました', en: 'The card was removed', action: 'Ask the patient to place the card again and leave it until done', retryable: true },

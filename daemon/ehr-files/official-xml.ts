@@ -1,10 +1,10 @@
 // THE one mapping between our check-in / eligibility result and the official qualification-check
 // XML (the layout receipt computers read from the terminal's folders). Element names, order and
 // code values, each with its public source, are in docs/ehr-files.md; research notes:
-// /work/research/eligibility-xml.md. When the result model changes (issue 14's v2 model), this
-// file is the one to adapt: everything else in daemon/ehr-files/ only moves bytes.
-import type { Consents } from '../../vocabulary/consent.js';
-import type { EligibilityResult, InsuredPerson, NumberCheckRequest } from '../../drivers/line/eligibility.js';
+// /work/research/eligibility-xml.md. Since issue 14 the answer model carries the official elements
+// one to one; this file only renames and formats: everything else in daemon/ehr-files/ moves bytes.
+import type { EligibilityResult, NumberCheckRequest, QualificationResult } from '../../drivers/line/eligibility.js';
+import type { InfoConsentItem } from '../../drivers/line/answer.js';
 import type { CheckinEvent } from '../flow/checkin-event.js';
 import { toHalfWidthKana } from './sjis.js';
 import { el, group, listOf, textOf, type XmlNode, type XmlValue } from './xml-text.js';
@@ -48,44 +48,8 @@ const ymd = (date: string | null | undefined) => (date ? date.replaceAll('-', ''
 /** ReferenceClassification (OQSCD002): 1 マイナンバーカード, 2 被保険者証情報. */
 export const referenceClassification = (method: CheckinEvent['method']) => (method === 'number' ? '2' : '1');
 
-/** QualificationValidity (OQSCD006) from the v1 status: 1 有効, 2 無効, 4 該当資格なし. */
-export function qualificationValidity(status: EligibilityResult['status']): string {
-  return status === 'valid' ? '1' : status === 'invalid' ? '2' : '4';
-}
-
-/** InsuredCardClassification (OQSCD010) from the v1 card-class name; a code passes as it is. */
-export function insuredCardClassification(cardClass: string): string {
-  if (/^[0-9A-Z]{2}$/.test(cardClass)) return cardClass;
-  if (cardClass.includes('自衛官')) return '07';
-  if (cardClass.includes('特例退職')) return '06';
-  if (cardClass.includes('資格証明書') || cardClass.includes('資格確認書')) return '05';
-  if (cardClass.includes('短期')) return cardClass.includes('退職') ? '04' : '03';
-  if (cardClass.includes('退職')) return '02';
-  return '01';
-}
-
-const SEX: Record<InsuredPerson['sex'], string> = { male: '1', female: '2', other: '3' };
-
-/** LimitApplicationCertificateClassificationFlag (OQSCD012) from the 適用区分 name; a code passes. */
-const LIMIT_FLAGS: Readonly<Record<string, string>> = {
-  'ア': 'A01', 'イ': 'A02', 'ウ': 'A03', 'エ': 'A04', 'オ': 'A05', 'オ（境）': 'A06',
-  '現役並みⅢ': 'B01', '現役並みⅡ': 'B02', '現役並みⅠ': 'B03', '一般': 'B04', '低所得Ⅱ': 'B05', '低所得Ⅰ': 'B06',
-  '低所得Ⅰ（老福）': 'B07', '低所得Ⅰ（境）': 'B08', '一般Ⅱ': 'B09', '一般Ⅰ': 'B10',
-};
-export const limitFlag = (category: string) => (/^[AB]\d{2}$/.test(category) ? category : (LIMIT_FLAGS[category] ?? null));
-
-/** ReasonOfLoss: 01 死亡, 02 生活保護受給開始, 03 医療保険等の資格取得, 99 その他. */
-export function reasonOfLoss(reason: string | null): string {
-  if (!reason) return '99';
-  if (reason.includes('死亡')) return '01';
-  if (reason.includes('生活保護')) return '02';
-  if (reason.includes('資格取得')) return '03';
-  return '99';
-}
-
-/** Consent flags (OQSCD016): 1 同意あり, 0 同意なし; an item not asked is left out. */
-const consentFlag = (given: boolean | undefined) => (given === undefined ? null : given ? '1' : '0');
-const ratio = (percent: number | null) => (percent === null ? null : String(Math.round(percent)).padStart(3, '0'));
+/** Times in the answer are ISO; the file writes Japan time YYYYMMDDHHmmss. */
+const time = (iso: string | null) => (iso ? jst(iso, 'second') : null);
 
 // ---- documents --------------------------------------------------------------------------------
 
@@ -117,69 +81,96 @@ export function messageHeader(h: HeaderFields): XmlNode {
   };
 }
 
-export interface PersonContext {
-  readonly status: EligibilityResult['status'];
-  readonly reason: string | null;
-  readonly consents: Consents;
-  /** When the consents were given (the check-in time). */
-  readonly consentTime: string | null;
-  /** 照会番号: the clinic's own patient number, when the EHR linked one. */
-  readonly referenceNumber: string | null;
+/** 閲覧同意 of one kind: flag, consent time, viewing deadline (AvailableTime: magellan3, OQSDrug2's reader). */
+function infoConsent(prefix: string, c: InfoConsentItem): (XmlNode | null)[] {
+  return [el(`${prefix}ConsFlg`, c.consFlg), el(`${prefix}ConsTime`, time(c.consTime)), el(`${prefix}AvailableTime`, time(c.availableTime))];
 }
 
-/** One ResultOfQualificationConfirmation, in the order QualificationFaceExporter.cs writes it. */
-export function resultOfQualificationConfirmation(person: InsuredPerson, c: PersonContext): XmlNode {
-  const lost = c.status === 'invalid';
-  const consentTime = c.consentTime ? jst(c.consentTime, 'second') : null;
-  const consented = (given: boolean | undefined) => (given === true ? consentTime : null);
-  const limit = person.limitCertificate;
-  const disease = person.specificDisease;
+/**
+ * One ResultOfQualificationConfirmation, in the order YUKI-ENT/OQSDrug2 QualificationFaceExporter.cs
+ * writes it. The v2 answer model (drivers/line/answer.ts) carries the official elements one to one,
+ * so this only renames to UpperCamelCase, writes dates as yyyyMMdd and times in Japan time.
+ */
+export function resultOfQualificationConfirmation(r: QualificationResult, referenceNumber: string | null): XmlNode {
+  const limit = r.limitApplicationCertificateRelatedInfo;
+  const elderly = r.elderlyRecipientCertificateInfo;
   return {
     name: 'ResultOfQualificationConfirmation',
     children: [
-      el('InsuredCardClassification', insuredCardClassification(person.cardClass)),
-      el('InsurerNumber', person.insurance.insurerNumber),
-      el('InsuredCardSymbol', person.insurance.symbol),
-      el('InsuredIdentificationNumber', person.insurance.number),
-      el('InsuredBranchNumber', person.insurance.branch),
-      el('PersonalFamilyClassification', person.personFamily === 'self' ? '1' : '2'),
-      el('Name', person.name),
-      el('NameKana', toHalfWidthKana(person.nameKana)),
-      el('Sex1', SEX[person.sex]),
-      el('Birthdate', ymd(person.birthDate)),
-      el('Address', person.address),
-      el('PostNumber', person.postcode),
-      el('QualificationDate', ymd(person.validFrom)),
-      el('DisqualificationDate', lost ? ymd(person.validUntil) : null),
-      el('InsuredCardValidDate', ymd(person.validFrom)),
-      el('InsuredCardExpirationDate', ymd(person.validUntil)),
-      el('InsuredPartialContributionRatio', ratio(person.copayRatio)),
-      el('ReasonOfLoss', lost ? reasonOfLoss(c.reason) : null),
-      group('ElderlyRecipientCertificateInfo', [el('ElderlyRecipientContributionRatio', ratio(person.elderlyCopayRatio))]),
-      el('LimitApplicationCertificateRelatedConsFlg', consentFlag(c.consents.limitCertificate)),
-      el('LimitApplicationCertificateRelatedConsTime', consented(c.consents.limitCertificate)),
+      el('InsuredCardClassification', r.insuredCardClassification),
+      el('InsurerNumber', r.insurerNumber),
+      el('InsuredCardSymbol', r.insuredCardSymbol),
+      el('InsuredIdentificationNumber', r.insuredIdentificationNumber),
+      el('InsuredBranchNumber', r.insuredBranchNumber),
+      el('PersonalFamilyClassification', r.personalFamilyClassification),
+      el('InsuredName', r.insuredName),
+      el('Name', r.name),
+      el('NameOfOther', r.nameOfOther),
+      el('NameKana', toHalfWidthKana(r.nameKana)),
+      el('NameOfOtherKana', r.nameOfOtherKana === null ? null : toHalfWidthKana(r.nameOfOtherKana)),
+      el('Sex1', r.sex1),
+      el('Sex2', r.sex2),
+      el('Birthdate', ymd(r.birthdate)),
+      el('Address', r.address),
+      el('PostNumber', r.postNumber),
+      el('QualificationDate', ymd(r.qualificationDate)),
+      el('DisqualificationDate', ymd(r.disqualificationDate)),
+      el('InsuredCertificateIssuanceDate', ymd(r.insuredCertificateIssuanceDate)),
+      el('InsuredCardValidDate', ymd(r.insuredCardValidDate)),
+      el('InsuredCardExpirationDate', ymd(r.insuredCardExpirationDate)),
+      el('InsuredPartialContributionRatio', r.insuredPartialContributionRatio),
+      el('PreschoolClassification', r.preschoolClassification),
+      el('ReasonOfLoss', r.reasonOfLoss),
+      el('InsurerName', r.insurerName),
+      elderly
+        ? group('ElderlyRecipientCertificateInfo', [
+            el('ElderlyRecipientCertificateDate', ymd(elderly.elderlyRecipientCertificateDate)),
+            el('ElderlyRecipientValidStartDate', ymd(elderly.elderlyRecipientValidStartDate)),
+            el('ElderlyRecipientValidEndDate', ymd(elderly.elderlyRecipientValidEndDate)),
+            el('ElderlyRecipientContributionRatio', elderly.elderlyRecipientContributionRatio),
+          ])
+        : null,
+      el('LimitApplicationCertificateRelatedConsFlg', r.limitApplicationCertificateRelatedConsFlg),
+      el('LimitApplicationCertificateRelatedConsTime', time(r.limitApplicationCertificateRelatedConsTime)),
       limit
         ? group('LimitApplicationCertificateRelatedInfo', [
-            el('LimitApplicationCertificateClassificationFlag', limitFlag(limit.category)),
-            el('LimitApplicationCertificateLongTermDate', ymd(limit.longTermCareDate)),
+            el('LimitApplicationCertificateClassification', limit.limitApplicationCertificateClassification),
+            el('LimitApplicationCertificateClassificationFlag', limit.limitApplicationCertificateClassificationFlag),
+            el('LimitApplicationCertificateDate', ymd(limit.limitApplicationCertificateDate)),
+            el('LimitApplicationCertificateValidStartDate', ymd(limit.limitApplicationCertificateValidStartDate)),
+            el('LimitApplicationCertificateValidEndDate', ymd(limit.limitApplicationCertificateValidEndDate)),
+            el('LimitApplicationCertificateLongTermDate', ymd(limit.limitApplicationCertificateLongTermDate)),
           ])
         : null,
-      el('SpecificDiseasesCertificateRelatedConsFlg', consentFlag(c.consents.specificDisease)),
-      el('SpecificDiseasesCertificateRelatedConsTime', consented(c.consents.specificDisease)),
-      disease
-        ? group('SpecificDiseasesCertificateList', [
-            group('SpecificDiseasesCertificateInfo', [el('SpecificDiseasesSelfPay', String(disease.copayLimitYen))]),
-          ])
+      el('SpecificDiseasesCertificateRelatedConsFlg', r.specificDiseasesCertificateRelatedConsFlg),
+      el('SpecificDiseasesCertificateRelatedConsTime', time(r.specificDiseasesCertificateRelatedConsTime)),
+      r.specificDiseasesCertificateList.length > 0
+        ? group('SpecificDiseasesCertificateList', r.specificDiseasesCertificateList.map((d) => group('SpecificDiseasesCertificateInfo', [
+            el('SpecificDiseasesDiseaseCategory', d.specificDiseasesDiseaseCategory),
+            el('SpecificDiseasesCertificateDate', ymd(d.specificDiseasesCertificateDate)),
+            el('SpecificDiseasesValidStartDate', ymd(d.specificDiseasesValidStartDate)),
+            el('SpecificDiseasesValidEndDate', ymd(d.specificDiseasesValidEndDate)),
+            el('SpecificDiseasesSelfPay', d.specificDiseasesSelfPay),
+          ])))
         : null,
-      el('SpecificHealthCheckupsInfoConsFlg', consentFlag(c.consents.checkupInfo)),
-      el('SpecificHealthCheckupsInfoConsTime', consented(c.consents.checkupInfo)),
-      el('PharmacistsInfoConsFlg', consentFlag(c.consents.drugInfo)),
-      el('PharmacistsInfoConsTime', consented(c.consents.drugInfo)),
-      el('DiagnosisInfoConsFlg', consentFlag(c.consents.medicalInfo)),
-      el('DiagnosisInfoConsTime', consented(c.consents.medicalInfo)),
-      el('OperationInfoConsFlg', consentFlag(c.consents.medicalInfo)),
-      el('OperationInfoConsTime', consented(c.consents.medicalInfo)),
-      el('ReferenceNumber', c.referenceNumber),
+      r.publicExpenseResultList.length > 0
+        ? group('PublicExpenseResultList', r.publicExpenseResultList.map((m) => group('MedicalTicketInfo', [
+            el('TicketType', m.ticketType),
+            el('MedicalTicketValidDate', ymd(m.medicalTicketValidDate)),
+            el('MedicalTicketExpirationDate', ymd(m.medicalTicketExpirationDate)),
+            el('IssueNumber', m.issueNumber),
+            el('MedicalTreatmentMonth', m.medicalTreatmentMonth.replace('-', '')),
+            el('DesignatedMedicalInstitutionCode', m.designatedMedicalInstitutionCode),
+            el('DesignatedMedicalInstitutionName', m.designatedMedicalInstitutionName),
+            el('SelfPayAmount', m.selfPayAmount),
+            ...m.remarks.map((text, i) => el(`Remarks${i + 1}`, text)),
+          ])))
+        : null,
+      ...infoConsent('SpecificHealthCheckupsInfo', r.specificHealthCheckupsInfo),
+      ...infoConsent('PharmacistsInfo', r.pharmacistsInfo),
+      ...infoConsent('DiagnosisInfo', r.diagnosisInfo),
+      ...infoConsent('OperationInfo', r.operationInfo),
+      el('ReferenceNumber', referenceNumber),
     ],
   };
 }
@@ -195,28 +186,31 @@ export function faceResultDocument(event: CheckinEvent, medicalInstitutionCode: 
     name: 'XmlMsg',
     children: [
       messageHeader({
-        processedAt: eligibility.checkedAt,
-        confirmationDate: event.time,
+        processedAt: eligibility.processExecutionTime,
+        confirmationDate: eligibility.qualificationConfirmationDate,
         medicalInstitutionCode,
         arbitraryFileIdentifier: event.eventId,
         referenceClassification: referenceClassification(event.method),
         segmentOfResult: '1',
       }),
-      resultBody(eligibility, { consents: event.consents, consentTime: event.time, referenceNumber: event.patientId ?? null }),
+      resultBody(eligibility, event.patientId ?? null),
     ],
   };
 }
 
-function resultBody(eligibility: EligibilityResult, c: Omit<PersonContext, 'status' | 'reason'>, echo: XmlNode | null = null): XmlNode {
-  const person = eligibility.person;
+function resultBody(eligibility: EligibilityResult, referenceNumber: string | null, echo: XmlNode | null = null): XmlNode {
+  const notice = eligibility.notices[0];
   return {
     name: 'MessageBody',
     children: [
       echo,
-      el('ProcessingResultStatus', '1'),
-      el('QualificationValidity', qualificationValidity(eligibility.status)),
-      person
-        ? { name: 'ResultList', children: [resultOfQualificationConfirmation(person, { ...c, status: eligibility.status, reason: eligibility.reason })] }
+      el('PrescriptionIssueSelect', eligibility.prescriptionIssueSelect),
+      el('ProcessingResultStatus', eligibility.processingResultStatus),
+      el('ProcessingResultCode', notice?.processingResultCode),
+      el('ProcessingResultMessage', notice?.processingResultMessage),
+      el('QualificationValidity', eligibility.qualificationValidity),
+      eligibility.results.length > 0
+        ? { name: 'ResultList', children: eligibility.results.map((r) => resultOfQualificationConfirmation(r, referenceNumber)) }
         : null,
     ],
   };
@@ -260,7 +254,7 @@ export function parseOfficialRequest(fileName: string, root: string, value: XmlV
       checks: infos.map((info) => {
         const referenceNumber = textOf(info, 'ReferenceNumber');
         try {
-          return { ok: true as const, check: numberCheck(info), referenceNumber };
+          return { ok: true as const, check: numberCheck(info, header), referenceNumber };
         } catch (error) {
           if (!(error instanceof RequestProblem)) throw error;
           return { ok: false as const, problem: error.message, referenceNumber };
@@ -278,10 +272,12 @@ export function parseOfficialRequest(fileName: string, root: string, value: XmlV
   const infos = listOf(body, 'QualificationConfirmSearchInfo');
   if (infos.length !== 1) throw new RequestProblem('a single request needs exactly one MessageBody/QualificationConfirmSearchInfo (or FaceResultIdentifier)');
   const info = infos[0];
-  return { kind: 'number', header, check: numberCheck(info), limitConsent: textOf(info, 'LimitApplicationCertificateRelatedConsFlg') === '1' };
+  const limitConsent = textOf(info, 'LimitApplicationCertificateRelatedConsFlg') === '1';
+  return { kind: 'number', header, check: { ...numberCheck(info, header), limitConsent }, limitConsent };
 }
 
-function numberCheck(info: XmlValue | undefined): NumberCheckRequest {
+/** The header's QualificationConfirmationDate (資格確認日) goes to the line with every check. */
+function numberCheck(info: XmlValue | undefined, header: RequestHeader): NumberCheckRequest {
   const field = (name: string) => textOf(info, name);
   const insurerNumber = field('InsurerNumber') ?? '';
   const number = field('InsuredIdentificationNumber') ?? '';
@@ -293,7 +289,11 @@ function numberCheck(info: XmlValue | undefined): NumberCheckRequest {
   if (!validYmd(birth)) throw new RequestProblem('Birthdate must be a date yyyyMMdd');
   const symbol = field('InsuredCardSymbol') ?? '';
   if (symbol.length > 20) throw new RequestProblem('InsuredCardSymbol is at most 20 characters');
-  return { insurerNumber, symbol, number, branch, birthDate: `${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6, 8)}` };
+  const day = (d: string) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+  return {
+    insurerNumber, symbol, number, branch, birthDate: day(birth),
+    ...(header.confirmationDate ? { qualificationConfirmationDate: day(header.confirmationDate) } : {}),
+  };
 }
 
 function validYmd(value: string): boolean {
@@ -335,8 +335,7 @@ const headerFor = (request: Pick<OfficialRequest, 'header'> | null, ctx: AnswerC
 
 /** The answer to a by-number request the service answered. */
 export function numberAnswerDocument(request: Extract<OfficialRequest, { kind: 'number' }>, result: EligibilityResult, ctx: AnswerContext): XmlNode {
-  const consents: Consents = { limitCertificate: request.limitConsent };
-  return { name: 'XmlMsg', children: [headerFor(request, ctx, '2'), resultBody(result, { consents, consentTime: ctx.now, referenceNumber: null }, searchEcho(request.check, request.limitConsent))] };
+  return { name: 'XmlMsg', children: [headerFor(request, ctx, '2'), resultBody(result, null, searchEcho(request.check, request.limitConsent))] };
 }
 
 /** The answer to a by-card-result request: the stored check-in's face result, again. */
@@ -359,16 +358,13 @@ export function batchAnswerDocument(request: Extract<OfficialRequest, { kind: 'b
         children: [el('ReferenceNumber', o.referenceNumber), el('ProcessingResultStatus', '2'), el('ProcessingResultCode', o.code), el('ProcessingResultMessage', o.message)],
       };
     }
-    const person = o.result.person;
     return {
       name: 'BulkConfirmUnit',
       children: [
         el('ReferenceNumber', o.referenceNumber),
-        el('ProcessingResultStatus', '1'),
-        el('QualificationValidity', qualificationValidity(o.result.status)),
-        person
-          ? resultOfQualificationConfirmation(person, { status: o.result.status, reason: o.result.reason, consents: {}, consentTime: null, referenceNumber: o.referenceNumber })
-          : null,
+        el('ProcessingResultStatus', o.result.processingResultStatus),
+        el('QualificationValidity', o.result.qualificationValidity),
+        ...o.result.results.map((r) => resultOfQualificationConfirmation(r, o.referenceNumber)),
       ],
     };
   });

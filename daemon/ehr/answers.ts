@@ -1,12 +1,12 @@
-// Payloads the gateway sends back to the EHR (schemas/inquiry-response.v1 and friends).
-import type { EligibilityResult } from '../../drivers/line/eligibility.js';
+// Payloads the gateway sends back to the EHR (schemas/inquiry-response.v2 and friends).
+import { codeOfAnswer, type EligibilityResult } from '../../drivers/line/eligibility.js';
 import type { ResultCode } from '../../vocabulary/result-codes.js';
 
 export type InquiryStatus = 'answered' | 'queued' | 'rechecked' | 'expired';
 
-/** The by-number path has no card registration to speak of: valid or not. */
+/** The by-number path has no card registration; the validity code decides (NEWER_INSURANCE ...). */
 export function codeOfResult(result: EligibilityResult): ResultCode {
-  return result.status === 'valid' ? 'ELIGIBLE' : 'NOT_ELIGIBLE';
+  return codeOfAnswer(result);
 }
 
 /** A line that is down (or slow) is worth asking again later; other failures are final. */
@@ -30,7 +30,7 @@ export function inquiryResponse(input: RequestEcho & {
   result: EligibilityResult | null;
 }) {
   return {
-    schema: 'oqs.inquiry-response.v1' as const,
+    schema: 'oqs.inquiry-response.v2' as const,
     eventId: input.eventId,
     gatewayId: input.gatewayId,
     time: new Date().toISOString(),

@@ -3,7 +3,7 @@
 // outbox as it comes (eventId <batchId>/<index>), then a summary (<batchId>/summary). The batch is
 // stored first, so a restart resumes it; items already committed are not asked again.
 import { createHash, randomUUID } from 'node:crypto';
-import type { BatchItemResult, EligibilityClient, InsuranceNumber, NumberCheckRequest } from '../../drivers/line/eligibility.js';
+import { soleInsurance, type BatchItemResult, type EligibilityClient, type EligibilityResult, type InsuranceNumber, type NumberCheckRequest } from '../../drivers/line/eligibility.js';
 import { toPending } from '../../drivers/line/pending.js';
 import type { Logger } from '../../vocabulary/log.js';
 import { codeOf, type ResultCode } from '../../vocabulary/result-codes.js';
@@ -65,9 +65,9 @@ export class BatchRunner {
       return responder.error(request, 'BATCH_TOO_LARGE', `at most ${this.deps.maxPatients} patients per batch (ehr.maxBatchPatients); split it`,
         [{ field: '/patients', message: `has ${size} entries; at most ${this.deps.maxPatients}` }]);
     }
-    const errors = validatePayload('batch-request.v1', request.body);
-    if (errors) return responder.error(request, 'INVALID_REQUEST', 'the batch does not match schemas/batch-request.v1.schema.json', errors);
-    const body = request.body as { patients: Record<string, unknown>[] };
+    const errors = validatePayload('batch-request.v2', request.body);
+    if (errors) return responder.error(request, 'INVALID_REQUEST', 'the batch does not match schemas/batch-request.v2.schema.json', errors);
+    const body = request.body as { patients: Record<string, unknown>[]; visitDate?: string };
     if (!request.reply) {
       return responder.error(request, 'INVALID_REQUEST', 'nowhere to answer: give an MQTT 5 Response Topic or replyTo',
         request.replyProblem ? [] : [{ field: '/replyTo', message: 'is required without an MQTT 5 Response Topic' }]);
@@ -75,11 +75,13 @@ export class BatchRunner {
     const patients: StoredPatient[] = [];
     const problems: FieldError[] = [];
     body.patients.forEach((entry, index) => {
-      const checked = numberRequestOf(entry, `/patients/${index}`);
+      const checked = numberRequestOf(entry, `/patients/${index}`, { visitDate: body.visitDate });
       if ('errors' in checked) problems.push(...checked.errors);
       else patients.push({ ...checked.request, ref: typeof entry.ref === 'string' ? entry.ref : null });
     });
-    if (problems.length > 0) return responder.error(request, 'INVALID_REQUEST', 'some patients name no valid insurance number; nothing was run', problems);
+    // A bad batch-wide visitDate is reported once, not once per patient.
+    const unique = problems.filter((p, i) => problems.findIndex((q) => q.field === p.field && q.message === p.message) === i);
+    if (unique.length > 0) return responder.error(request, 'INVALID_REQUEST', 'some patients name no valid insurance number or date; nothing was run', unique);
 
     const reply = request.reply;
     const echo = { requestId: request.requestId, correlationId: request.correlationId };
@@ -154,7 +156,7 @@ export class BatchRunner {
     const recheckId = !item.ok && isRecheckable(code) ? await this.deps.rechecks.enqueue('batch', echo, toPending(patient)) : null;
     const result = item.ok ? item.result : null;
     return {
-      schema: 'oqs.batch-item.v1' as const,
+      schema: 'oqs.batch-item.v2' as const,
       eventId: `${row.batch_id}/${index}`,
       batchId: row.batch_id,
       gatewayId: this.deps.gatewayId,
@@ -166,9 +168,14 @@ export class BatchRunner {
       ok: code === 'ELIGIBLE',
       message: item.ok ? null : item.message,
       recheckId,
-      patientId: result?.person ? await this.deps.patientIdOf(result.person.insurance) : null,
+      patientId: await this.#patientId(result),
       result,
     };
+  }
+
+  async #patientId(result: EligibilityResult | null): Promise<string | null> {
+    const insurance = soleInsurance(result);
+    return insurance ? this.deps.patientIdOf(insurance) : null;
   }
 
   /** Counted from the committed items, so a resumed batch sums its first run's answers too. */
@@ -178,7 +185,7 @@ export class BatchRunner {
     const rows = await this.deps.db.all<{ payload: string }>('SELECT payload FROM outbox WHERE event_id LIKE ?', [`${row.batch_id}/%`]);
     for (const r of rows) {
       const item = JSON.parse(r.payload) as { schema?: string; code?: string; recheckId?: string | null };
-      if (item.schema !== 'oqs.batch-item.v1' || !item.code) continue;
+      if (item.schema !== 'oqs.batch-item.v2' || !item.code) continue;
       byCode[item.code] = (byCode[item.code] ?? 0) + 1;
       if (item.recheckId) queued++;
     }

@@ -3,7 +3,7 @@
 // committed, re-checks inquiries the line could not answer, and purges its stored patient data.
 import type { IPublishPacket } from 'mqtt';
 import type { FeatureContext, GatewayFeature } from '../feature.js';
-import type { CardCheckRequest, InsuranceNumber } from '../../drivers/line/eligibility.js';
+import { soleInsurance, type CardCheckRequest, type InsuranceNumber } from '../../drivers/line/eligibility.js';
 import { toPending } from '../../drivers/line/pending.js';
 import { BatchRunner } from './batches.js';
 import { handleInquiry } from './inquiries.js';
@@ -128,7 +128,7 @@ export function createEhrFeature(ctx: FeatureContext): EhrFeature | null {
     purge,
     async start() {
       removeEnricher = ctx.addCheckinEnricher(async (event) => {
-        const insurance = event.eligibility?.person?.insurance;
+        const insurance = soleInsurance(event.eligibility);
         if (!insurance) return event;
         const key = await links.keyFor(insurance);
         await links.remember(event.eventId, key);

@@ -2,7 +2,7 @@
 // a line that is down answers LINE_DOWN (status 'queued') at once and the inquiry is re-checked
 // later (rechecks.ts).
 import { randomUUID } from 'node:crypto';
-import type { EligibilityClient, InsuranceNumber, NumberCheckRequest } from '../../drivers/line/eligibility.js';
+import { soleInsurance, type EligibilityClient, type InsuranceNumber, type NumberCheckRequest } from '../../drivers/line/eligibility.js';
 import { toPending } from '../../drivers/line/pending.js';
 import { codeOf } from '../../vocabulary/result-codes.js';
 import { codeOfResult, inquiryResponse, isRecheckable } from './answers.js';
@@ -24,8 +24,8 @@ export interface InquiryDeps {
 export async function handleInquiry(request: IncomingRequest, deps: InquiryDeps): Promise<void> {
   const { responder } = deps;
   if (request.unreadable) return responder.error(request, 'INVALID_REQUEST', 'the payload is not JSON', [{ field: '', message: 'must be a JSON object' }]);
-  const errors = validatePayload('inquiry-request.v1', request.body);
-  if (errors) return responder.error(request, 'INVALID_REQUEST', 'the inquiry does not match schemas/inquiry-request.v1.schema.json', errors);
+  const errors = validatePayload('inquiry-request.v2', request.body);
+  if (errors) return responder.error(request, 'INVALID_REQUEST', 'the inquiry does not match schemas/inquiry-request.v2.schema.json', errors);
   if (!request.reply) {
     return responder.error(request, 'INVALID_REQUEST', 'nowhere to answer: give an MQTT 5 Response Topic or replyTo',
       request.replyProblem ? [] : [{ field: '/replyTo', message: 'is required without an MQTT 5 Response Topic' }]);
@@ -38,7 +38,8 @@ export async function handleInquiry(request: IncomingRequest, deps: InquiryDeps)
   try {
     const result = await deps.line.checkByNumber(ask, deps.signal);
     // Only a person the service confirmed carries a patient id: a wrong birth date must not reveal a link.
-    const patientId = result.person ? await deps.patientIdOf(result.person.insurance) : null;
+    const insurance = soleInsurance(result);
+    const patientId = insurance ? await deps.patientIdOf(insurance) : null;
     await responder.send(request.reply, inquiryResponse({ ...echo, eventId, gatewayId: deps.gatewayId, status: 'answered', code: codeOfResult(result), recheckId: null, patientId, result }));
   } catch (error) {
     if (deps.signal.aborted) return responder.error(request, 'SHUTTING_DOWN', 'the gateway is stopping; ask again when it is back');

@@ -20,10 +20,11 @@ function realDate(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text && date.getTime() <= Date.now();
 }
 
-/** `at` is the JSON Pointer of the object holding the fields ('' or /patients/3). */
-export function numberRequestOf(body: Record<string, unknown>, at: string): { request: NumberCheckRequest } | { errors: FieldError[] } {
+/** `at` is the JSON Pointer of the object holding the fields ('' or /patients/3); `visitDate` is the
+ * batch's default 資格確認日 when the entry gives none. */
+export function numberRequestOf(body: Record<string, unknown>, at: string, defaults: { visitDate?: unknown } = {}): { request: NumberCheckRequest } | { errors: FieldError[] } {
   const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : '');
-  const request: NumberCheckRequest = {
+  let request: NumberCheckRequest = {
     insurerNumber: text('insurerNumber'),
     symbol: text('symbol').normalize('NFKC').trim(),
     number: text('number').normalize('NFKC').trim(),
@@ -31,6 +32,14 @@ export function numberRequestOf(body: Record<string, unknown>, at: string): { re
     birthDate: text('birthDate'),
   };
   const errors: FieldError[] = [];
+  // 資格確認日: sent to the line as QualificationConfirmationDate, so a past visit is answered for that day.
+  const own = typeof body.visitDate === 'string';
+  const visitDate = own ? (body.visitDate as string) : typeof defaults.visitDate === 'string' ? defaults.visitDate : undefined;
+  if (visitDate !== undefined) {
+    if (realDate(visitDate)) request = { ...request, qualificationConfirmationDate: visitDate };
+    else errors.push({ field: own ? `${at}/visitDate` : '/visitDate', message: 'must be a real date, not in the future (資格確認日)' });
+  }
+  if (body.limitConsent === true) request = { ...request, limitConsent: true };
   if (!insurerCheckDigitOk(request.insurerNumber)) errors.push({ field: `${at}/insurerNumber`, message: 'check digit does not match (保険者番号の検証番号)' });
   if (!realDate(request.birthDate)) errors.push({ field: `${at}/birthDate`, message: 'must be a real date, not in the future' });
   if (request.number === '') errors.push({ field: `${at}/number`, message: 'must not be blank' });

@@ -3,7 +3,7 @@
 // the answer committed to the outbox on <base>/inquiries/rechecks — the original requester may be
 // long gone, so the answer goes to a topic the EHR keeps a persistent subscription on.
 import { randomUUID } from 'node:crypto';
-import type { EligibilityClient, EligibilityResult, InsuranceNumber } from '../../drivers/line/eligibility.js';
+import { soleInsurance, type EligibilityClient, type EligibilityResult, type InsuranceNumber } from '../../drivers/line/eligibility.js';
 import { recheck, type PendingInquiry } from '../../drivers/line/pending.js';
 import type { Logger } from '../../vocabulary/log.js';
 import { codeOf } from '../../vocabulary/result-codes.js';
@@ -117,8 +117,9 @@ export class RecheckQueue {
   /** Outbox first, then the queue row: a crash in between re-publishes the same eventId (deduped). */
   async #publish(id: string, echo: RequestEcho & { checkinEventId: string | null }, status: 'rechecked' | 'expired', code: ReturnType<typeof codeOf>, result: EligibilityResult | null): Promise<void> {
     // Only a person the service confirmed carries a patient id (see inquiries.ts).
-    const patientId = result?.person ? await this.options.patientIdOf(result.person.insurance) : null;
-    if (echo.checkinEventId && result?.person) await this.options.onCheckinAnswered?.(echo.checkinEventId, result.person.insurance);
+    const insurance = soleInsurance(result);
+    const patientId = insurance ? await this.options.patientIdOf(insurance) : null;
+    if (echo.checkinEventId && insurance) await this.options.onCheckinAnswered?.(echo.checkinEventId, insurance);
     const payload = inquiryResponse({ ...echo, eventId: id, gatewayId: this.options.gatewayId, status, code, recheckId: id, patientId, result });
     await this.options.outbox.commit(id, this.options.topic, payload);
     await this.options.db.run('DELETE FROM ehr_rechecks WHERE recheck_id = ?', [id]);

@@ -4,7 +4,7 @@
 // the insured-person identifier 保険者番号:記号:番号:枝番 is the key that ties the three together.
 import { createHash } from 'node:crypto';
 import type { Bundle, Coverage, Extension, HumanName, Organization, Patient } from '@medplum/fhirtypes';
-import type { InsuredPerson } from '../../drivers/line/eligibility.js';
+import { insuranceOf, soleResult, type EligibilityResult, type InsuranceNumber, type QualificationResult } from '../../drivers/line/eligibility.js';
 import type { CheckinEvent } from '../flow/checkin-event.js';
 
 export const JP = {
@@ -35,22 +35,23 @@ export interface BundleOptions {
 }
 
 /** 被保険者個人識別子 (JP_Coverage): 保険者番号:記号:番号:枝番, empty parts kept empty. */
-export function insuredPersonIdentifier(insurance: InsuredPerson['insurance']): string {
+export function insuredPersonIdentifier(insurance: InsuranceNumber): string {
   return [insurance.insurerNumber, insurance.symbol, insurance.number, insurance.branch].join(':');
 }
 
 /**
- * The Bundle for a check-in whose eligibility answer named a person; null otherwise (a check-in that
- * never reached the service, or an answer without a person, has nobody to describe).
+ * The Bundle for a check-in whose eligibility answer named one person; null otherwise (a check-in
+ * that never reached the service, an answer without a person, or several qualifications at once
+ * (複数該当): the desk must choose the insurance first).
  */
 export function checkinBundle(event: CheckinEvent, options: BundleOptions = {}): CheckinBundle | null {
-  const person = event.eligibility?.person;
+  const person = event.eligibility ? soleResult(event.eligibility) : null;
   if (!person || !event.eligibility) return null;
   const ids = resourceIds(event.eventId);
-  const memberId = insuredPersonIdentifier(person.insurance);
+  const memberId = insuredPersonIdentifier(insuranceOf(person));
   const patient = patientOf(person, memberId, event.patientId, options);
   const payor = payorOf(person);
-  const coverage = coverageOf(person, memberId, event.eligibility.status, ids);
+  const coverage = coverageOf(person, memberId, event.eligibility.qualificationValidity, ids);
   return {
     resourceType: 'Bundle',
     id: event.eventId,
@@ -76,7 +77,7 @@ function resourceIds(eventId: string) {
   return { patient: uuid('Patient'), coverage: uuid('Coverage'), payor: uuid('Organization') };
 }
 
-function patientOf(person: InsuredPerson, memberId: string, patientId: string | undefined, options: BundleOptions): Patient {
+function patientOf(person: QualificationResult, memberId: string, patientId: string | undefined, options: BundleOptions): Patient {
   const identifier: NonNullable<Patient['identifier']> = [];
   if (patientId && options.medicalInstitutionCode) {
     identifier.push({ system: `${JP.patientIdOid}${options.medicalInstitutionCode}`, value: patientId });
@@ -89,13 +90,16 @@ function patientOf(person: InsuredPerson, memberId: string, patientId: string | 
     meta: { profile: [JP.patient] },
     identifier,
     name: [nameOf(person.name, 'IDE'), nameOf(person.nameKana, 'SYL')].filter((n): n is HumanName => n !== null),
-    gender: person.sex,
-    birthDate: person.birthDate,
-    ...(person.address || person.postcode
-      ? { address: [{ use: 'home', ...(person.address ? { text: person.address } : {}), ...(person.postcode ? { postalCode: person.postcode } : {}), country: 'JP' }] }
+    gender: GENDER[person.sex1],
+    birthDate: person.birthdate,
+    ...(person.address || person.postNumber
+      ? { address: [{ use: 'home', ...(person.address ? { text: person.address } : {}), ...(person.postNumber ? { postalCode: person.postNumber } : {}), country: 'JP' }] }
       : {}),
   };
 }
+
+/** Sex1 (OQSCD007: 1 男, 2 女, 3 未設定) as FHIR administrative gender. */
+const GENDER = { '1': 'male', '2': 'female', '3': 'unknown' } as const;
 
 /** Family and given names split at the first space (full- or half-width) when there is one. */
 function nameOf(text: string, representation: 'IDE' | 'SYL'): HumanName | null {
@@ -111,51 +115,60 @@ function nameOf(text: string, representation: 'IDE' | 'SYL'): HumanName | null {
   };
 }
 
-function payorOf(person: InsuredPerson): Organization {
+function payorOf(person: QualificationResult): Organization {
   return {
     resourceType: 'Organization',
     meta: { profile: [JP.organization] },
-    identifier: [{ system: JP.insurerNumber, value: person.insurance.insurerNumber }],
+    identifier: [{ system: JP.insurerNumber, value: person.insurerNumber }],
     type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: 'pay', display: 'Payer' }] }],
-    // The v1 answer carries no insurer name; the number is what the desk reads on the card.
-    name: `保険者 ${person.insurance.insurerNumber}`,
+    name: person.insurerName, // InsurerName (医療扶助: the welfare office)
   };
 }
 
 function coverageOf(
-  person: InsuredPerson,
+  person: QualificationResult,
   memberId: string,
-  status: NonNullable<CheckinEvent['eligibility']>['status'],
+  validity: EligibilityResult['qualificationValidity'],
   ids: ReturnType<typeof resourceIds>,
 ): Coverage {
-  const { insurance } = person;
+  const insurance = insuranceOf(person);
   const extension: Extension[] = [
     ...(insurance.symbol ? [{ url: JP.symbol, valueString: insurance.symbol }] : []),
     { url: JP.number, valueString: insurance.number },
     { url: JP.subNumber, valueString: insurance.branch },
   ];
-  const self = person.personFamily === 'self';
+  const self = person.personalFamilyClassification !== '2';
+  const copay = person.insuredPartialContributionRatio === null ? null : Number(person.insuredPartialContributionRatio);
+  const end = person.insuredCardExpirationDate ?? (person.disqualificationDate ? dayBefore(person.disqualificationDate) : null);
   return {
     resourceType: 'Coverage',
     meta: { profile: [JP.coverage] },
     extension,
     identifier: [{ system: JP.memberId, value: memberId, assigner: { reference: ids.payor } }],
-    // active: the service said valid now; cancelled: it said the qualification is lost; draft: it
-    // could not confirm (FHIR has no "unknown" status; draft says "not in force as far as we know").
-    status: status === 'valid' ? 'active' : status === 'invalid' ? 'cancelled' : 'draft',
-    type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'PUBLICPOL', display: 'public healthcare' }], text: person.cardClass },
+    // active: QualificationValidity 1 (or 6: 医療扶助 valid, not registered yet); cancelled: 2 or 3
+    // (lost, replaced); draft: anything else (FHIR has no "unknown": draft = "not in force as far as we know").
+    status: validity === '1' || validity === '6' ? 'active' : validity === '2' || validity === '3' ? 'cancelled' : 'draft',
+    type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'PUBLICPOL', display: 'public healthcare' }], text: person.insuredCardClassificationLabel },
     subscriberId: insurance.symbol ? `${insurance.symbol}:${insurance.number}` : insurance.number,
     beneficiary: { reference: ids.patient },
     ...(self ? { subscriber: { reference: ids.patient } } : {}),
     dependent: insurance.branch,
     relationship: { coding: [{ system: JP.insuredCategory, code: self ? '1' : '2', display: self ? '被保険者' : '被扶養者' }] },
-    period: { start: person.validFrom, ...(person.validUntil ? { end: person.validUntil } : {}) },
+    period: { start: person.qualificationDate, ...(end ? { end } : {}) },
     payor: [{ reference: ids.payor }],
-    costToBeneficiary: [
-      {
-        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/coverage-copay-type', code: 'copaypct', display: 'Copay Percentage' }], text: '一部負担金割合' },
-        valueQuantity: { value: person.copayRatio, unit: '%', system: 'http://unitsofmeasure.org', code: '%' },
-      },
-    ],
+    // InsuredPartialContributionRatio is written in 3 digits (030 = 3割 = 30 %); none for 医療扶助.
+    ...(copay === null ? {} : {
+      costToBeneficiary: [
+        {
+          type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/coverage-copay-type', code: 'copaypct', display: 'Copay Percentage' }], text: '一部負担金割合' },
+          valueQuantity: { value: copay, unit: '%', system: 'http://unitsofmeasure.org', code: '%' },
+        },
+      ],
+    }),
   };
+}
+
+/** 資格喪失日 is the first day without the qualification; a FHIR period end is its last day. */
+function dayBefore(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - 86400000).toISOString().slice(0, 10);
 }

@@ -1,13 +1,14 @@
-// The check-in event: what the EHR receives on <base>/checkins (schemas/checkin.v1.schema.json).
+// The check-in event: what the EHR receives on <base>/checkins (schemas/checkin.v2.schema.json).
 // Patient data appears only when the patient was identified and the service answered.
 import type { Consents } from '../../vocabulary/consent.js';
 import type { ReferenceMethod } from '../../vocabulary/identity.js';
 import type { CardCheckRequest, EligibilityResult } from '../../drivers/line/eligibility.js';
 import { RESULT_CODES, type ResultCode } from '../../vocabulary/result-codes.js';
 import type { CardToken } from '../../drivers/card/card-reader.js';
+import { consentedOnly } from './consented.js';
 import type { FaceDecision } from '../../drivers/face/face-matcher.js';
 
-export const CHECKIN_SCHEMA = 'oqs.checkin.v1';
+export const CHECKIN_SCHEMA = 'oqs.checkin.v2';
 
 export interface CheckinEvent {
   readonly schema: typeof CHECKIN_SCHEMA;
@@ -115,7 +116,7 @@ export function buildCheckinEvent(
     consents: outcome.consents,
     assisted: outcome.assisted ?? false,
     registeredAtReader: outcome.registeredAtReader ?? false,
-    eligibility: outcome.eligibility,
+    eligibility: outcome.eligibility && consentedOnly(outcome.eligibility, outcome.consents),
     // The gateway decides (queued or not) before the commit: gateway.ts commitCheckin.
     recheck: null,
   };

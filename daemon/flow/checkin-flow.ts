@@ -10,7 +10,7 @@ import type { FlowConfig } from './config.js';
 import type { ConsentItem, Consents } from '../../vocabulary/consent.js';
 import { standingOf } from '../../drivers/card/card-reader.js';
 import type { IdentityMethod } from '../../vocabulary/identity.js';
-import type { CardCheckRequest, EligibilityClient, EligibilityResult } from '../../drivers/line/eligibility.js';
+import { codeOfAnswer, type CardCheckRequest, type EligibilityClient, type EligibilityResult } from '../../drivers/line/eligibility.js';
 import type { Logger } from '../../vocabulary/log.js';
 import { GatewayError, codeOf, type ResultCode } from '../../vocabulary/result-codes.js';
 import type { CheckinEvent, CheckinOutcome } from './checkin-event.js';
@@ -39,7 +39,7 @@ export interface FlowDeps {
 }
 
 /** What a certificate in its grace period may not be used for (issue 12). */
-const GRACE_WITHHELD: readonly ConsentItem[] = ['drugInfo', 'checkupInfo', 'medicalInfo'];
+const GRACE_WITHHELD: readonly ConsentItem[] = ['drugInfo', 'checkupInfo', 'medicalInfo', 'operationInfo'];
 
 type Identity = { method: IdentityMethod; proof?: CardCheckRequest['proof'] };
 
@@ -122,8 +122,7 @@ export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<
 }
 
 function eligibilityCode(result: EligibilityResult): ResultCode {
-  if (!result.registered) return 'NOT_REGISTERED';
-  return result.status === 'valid' ? 'ELIGIBLE' : 'NOT_ELIGIBLE';
+  return codeOfAnswer(result);
 }
 
 async function identify(

@@ -1,7 +1,7 @@
 // The JSON Schemas of the MQTT contract (schemas/*.schema.json), the same files EHR vendors read:
 // the one loader, used to validate what the EHR sends and, in tests, everything we publish. Every
 // schema file is loaded under its $id, so payloads can $ref the check-in schema's definitions
-// (checkin.v1.schema.json#/$defs/eligibility) the way a vendor's validator would.
+// (eligibility.v2.schema.json) the way a vendor's validator would.
 import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -11,9 +11,9 @@ import { fromRoot } from '../../vocabulary/paths.js';
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 export type SchemaName =
-  | 'inquiry-request.v1' | 'inquiry-response.v1'
-  | 'batch-request.v1' | 'batch-accepted.v1' | 'batch-item.v1' | 'batch-summary.v1'
-  | 'patient-link.v1' | 'patient-link-result.v1' | 'error.v1' | 'checkin.v1'
+  | 'inquiry-request.v2' | 'inquiry-response.v2'
+  | 'batch-request.v2' | 'batch-accepted.v1' | 'batch-item.v2' | 'batch-summary.v1'
+  | 'patient-link.v1' | 'patient-link-result.v1' | 'error.v1' | 'checkin.v2' | 'eligibility.v2'
   | 'status.v1' | 'reader-state.v1' | 'doctor.v1';
 
 /** The file behind a schema name, for tests and docs. */

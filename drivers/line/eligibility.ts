@@ -3,6 +3,7 @@
 import type { Consents } from '../../vocabulary/consent.js';
 import type { IdentityMethod } from '../../vocabulary/identity.js';
 import type { ResultCode } from '../../vocabulary/result-codes.js';
+import type { EligibilityResult, QualificationResult } from './answer.js';
 
 /** 保険者番号・記号・番号・枝番: how an insured person is named without the card. */
 export interface InsuranceNumber {
@@ -14,6 +15,11 @@ export interface InsuranceNumber {
 
 export interface NumberCheckRequest extends InsuranceNumber {
   readonly birthDate: string; // YYYY-MM-DD
+  /** 資格確認日: answer as of this day (a past visit); absent = today. */
+  readonly qualificationConfirmationDate?: string;
+  /** LimitApplicationCertificateRelatedConsFlg of a by-number request: the patient agreed (at the
+   * desk) that the clinic sees the 限度額 certificate. Absent = not agreed. */
+  readonly limitConsent?: boolean;
 }
 
 export interface CardCheckRequest {
@@ -25,50 +31,43 @@ export interface CardCheckRequest {
   readonly consents: Consents;
   /** The patient asked at the reader to register this card for insurance use (保険証利用登録). */
   readonly registerInsuranceUse?: boolean;
+  /** 資格確認日; absent = today. */
+  readonly qualificationConfirmationDate?: string;
 }
 
-export type QualificationStatus = 'valid' | 'invalid' | 'unconfirmed';
+export type { EligibilityResult, QualificationResult } from './answer.js';
 
-export interface LimitCertificate {
-  // 限度額適用認定証 等
-  readonly category: string; // 適用区分
-  readonly longTermCareDate: string | null; // 長期入院該当年月日
+/** The insurance number a result names (for patient links and re-checks). */
+export function insuranceOf(result: QualificationResult): InsuranceNumber {
+  return {
+    insurerNumber: result.insurerNumber,
+    symbol: result.insuredCardSymbol,
+    number: result.insuredIdentificationNumber,
+    branch: result.insuredBranchNumber,
+  };
 }
 
-export interface SpecificDiseaseCertificate {
-  // 特定疾病療養受療証 (card checks with consent only)
-  readonly diseaseName: string; // 認定疾病名
-  readonly copayLimitYen: number; // 自己負担限度額
+/** The result code of an answer: what the desk must do (ELIGIBLE when nothing). */
+export function codeOfAnswer(answer: EligibilityResult): ResultCode {
+  if (!answer.registered) return 'NOT_REGISTERED';
+  switch (answer.qualificationValidity) {
+    case '1': return 'ELIGIBLE';
+    case '3': return 'NEWER_INSURANCE';
+    case '5': return 'MULTIPLE_MATCHES';
+    case '6': return 'WELFARE_NOT_REGISTERED';
+    default: return 'NOT_ELIGIBLE';
+  }
 }
 
-export interface InsuredPerson {
-  readonly insurance: InsuranceNumber;
-  readonly cardClass: string; // InsuredCardClassification (被保険者証の種類)
-  readonly personFamily: 'self' | 'family'; // 本人・家族
-  readonly name: string; // 氏名
-  readonly nameKana: string; // 氏名カナ
-  readonly sex: 'male' | 'female' | 'other';
-  readonly birthDate: string; // YYYY-MM-DD
-  readonly address: string;
-  readonly postcode: string; // 郵便番号 NNN-NNNN
-  readonly copayRatio: number; // 一部負担金割合 (%)
-  readonly validFrom: string; // 資格取得/有効開始
-  readonly validUntil: string | null; // 有効終了
-  readonly elderlyCopayRatio: number | null; // 高齢受給者証 (70-74)
-  readonly limitCertificate: LimitCertificate | null;
-  readonly specificDisease: SpecificDiseaseCertificate | null;
+/** The insurance number of the one person an answer names (null: nobody, or several). */
+export function soleInsurance(answer: EligibilityResult | null | undefined): InsuranceNumber | null {
+  const only = answer ? soleResult(answer) : null;
+  return only ? insuranceOf(only) : null;
 }
 
-export interface EligibilityResult {
-  readonly status: QualificationStatus;
-  /** Why not valid (資格喪失理由 etc.); null when valid. */
-  readonly reason: string | null;
-  /** The card is not registered for insurance use (保険証利用登録なし). */
-  readonly registered: boolean;
-  readonly person: InsuredPerson | null;
-  /** Whether the clinic may view drug / check-up / medical info (from the consents). */
-  readonly viewable: { readonly drugInfo: boolean; readonly checkupInfo: boolean; readonly medicalInfo: boolean };
-  readonly checkedAt: string; // ISO time the service answered
+/** The one person an answer is about, or null when it names none or several (複数該当). */
+export function soleResult(answer: EligibilityResult): QualificationResult | null {
+  return answer.results.length === 1 ? (answer.results[0] ?? null) : null;
 }
 
 /** One patient's outcome in a batch (一括照会): the result, or the code it failed with. */

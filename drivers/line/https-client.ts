@@ -12,7 +12,8 @@ import type {
 } from './eligibility.js';
 import { fromHttpStatus, fromNetworkError, fromServiceHeader, malformed, toGatewayError, type LineFailure } from './failures.js';
 import type { TlsMaterial } from './tls-files.js';
-import { BATCH_CHUNK_MAX, PATHS, validators, type BatchResponseBody, type HeaderBody } from './wire.js';
+import { BATCH_CHUNK_MAX, PATHS, isErrorSegment, validators, type BatchResponseBody, type HeaderBody, type NumberInquiryBody } from './wire.js';
+import { answerProblems } from './answer-check.js';
 import { runBatch } from './batch.js';
 
 export interface HttpsLineOptions {
@@ -103,46 +104,50 @@ export class HttpsEligibilityClient implements EligibilityClient {
       ...(req.proof ? { proof: { challenge: req.proof.challenge, signature: req.proof.signature.toString('base64') } } : {}),
       consents: { ...req.consents },
       ...(req.registerInsuranceUse ? { registerInsuranceUse: true } : {}),
+      ...(req.qualificationConfirmationDate ? { qualificationConfirmationDate: req.qualificationConfirmationDate } : {}),
     };
     // Not repeated after it may have reached the service: the front desk must not wait.
     return this.#inquiry(PATHS.card, body, false, signal);
   }
 
   async checkByNumber(req: NumberCheckRequest, signal?: AbortSignal): Promise<EligibilityResult> {
-    const { insurerNumber, symbol, number, branch, birthDate } = req;
-    return this.#inquiry(PATHS.number, { insurerNumber, symbol, number, branch, birthDate }, true, signal);
+    return this.#inquiry(PATHS.number, numberBody(req), true, signal);
   }
 
   async checkBatch(requests: readonly NumberCheckRequest[], signal?: AbortSignal): Promise<BatchItemResult[]> {
     const chunk = Math.max(1, Math.min(BATCH_CHUNK_MAX, this.options.batchChunk));
     return runBatch(requests, chunk, this.options.batchConcurrency, async (items, offset) => {
       const answer = await this.#call(PATHS.batch, {
-        items: items.map(({ insurerNumber, symbol, number, branch, birthDate }) => ({ insurerNumber, symbol, number, branch, birthDate })),
+        items: items.map(numberBody),
       }, true, signal);
       return this.#batchItems(answer, items.length, offset);
     }, signal);
   }
 
   #batchItems(answer: unknown, count: number, offset: number): BatchItemResult[] {
-    if (validators.inquiryResponse(answer) && answer.header.segmentOfResult === 'error') throw toGatewayError(fromServiceHeader(answer.header));
-    if (!validators.batchResponse(answer)) throw toGatewayError(malformed('batch body'));
+    if (validators.inquiryResponse(answer) && isErrorSegment(answer.header)) throw toGatewayError(fromServiceHeader(answer.header));
+    if (!validators.batchResponse(answer)) throw toGatewayError(malformed(`batch body ${schemaProblem(validators.batchResponse.errors)}`));
     const body: BatchResponseBody = answer;
-    if (body.header.segmentOfResult === 'error') throw toGatewayError(fromServiceHeader(body.header));
+    if (isErrorSegment(body.header)) throw toGatewayError(fromServiceHeader(body.header));
     if (body.items.length !== count || body.items.some((item, i) => item.index !== i)) {
       throw toGatewayError(malformed('batch items do not match the request'));
     }
     return body.items.map((item, i): BatchItemResult => {
-      if (item.header.segmentOfResult === 'normal' && item.result) return { index: offset + i, ok: true, result: item.result };
-      const failure = item.header.segmentOfResult === 'error' ? fromServiceHeader(item.header) : malformed('batch item without result');
+      const problem = item.result ? answerProblems(item.result)[0] : undefined;
+      if (item.header.segmentOfResult === '1' && item.result && !problem) return { index: offset + i, ok: true, result: item.result };
+      const failure = isErrorSegment(item.header) ? fromServiceHeader(item.header)
+        : problem ? malformed(`result ${problem.field}: ${problem.message}`) : malformed('batch item without result');
       return { index: offset + i, ok: false, code: failure.code, message: failure.message };
     });
   }
 
   async #inquiry(path: string, body: unknown, repeatable: boolean, signal?: AbortSignal): Promise<EligibilityResult> {
     const answer = await this.#call(path, body, repeatable, signal);
-    if (!validators.inquiryResponse(answer)) throw toGatewayError(malformed('inquiry body'));
-    if (answer.header.segmentOfResult === 'error') throw toGatewayError(fromServiceHeader(answer.header));
+    if (!validators.inquiryResponse(answer)) throw toGatewayError(malformed(`inquiry body ${schemaProblem(validators.inquiryResponse.errors)}`));
+    if (isErrorSegment(answer.header)) throw toGatewayError(fromServiceHeader(answer.header));
     if (!answer.result) throw toGatewayError(malformed('normal answer without a result'));
+    const problem = answerProblems(answer.result)[0];
+    if (problem) throw toGatewayError(malformed(`result ${problem.field}: ${problem.message}`));
     return answer.result;
   }
 
@@ -236,7 +241,7 @@ export class HttpsEligibilityClient implements EligibilityClient {
           if (status === 200) { finish(() => resolve(parsed)); return; }
           // 4xx with a well-formed error header is an answer, not a line fault.
           const header = (parsed as { header?: HeaderBody } | null)?.header;
-          if (status >= 400 && status < 500 && validators.inquiryResponse(parsed) && header?.segmentOfResult === 'error') {
+          if (status >= 400 && status < 500 && validators.inquiryResponse(parsed) && header && isErrorSegment(header)) {
             finish(() => resolve(parsed));
             return;
           }
@@ -246,4 +251,23 @@ export class HttpsEligibilityClient implements EligibilityClient {
       req.end(payload);
     });
   }
+}
+
+/** A by-number request on the wire: the fields the service knows, the optional ones only when set. */
+function numberBody(req: NumberCheckRequest): NumberInquiryBody {
+  const { insurerNumber, symbol, number, branch, birthDate } = req;
+  return {
+    insurerNumber, symbol, number, branch, birthDate,
+    ...(req.qualificationConfirmationDate ? { qualificationConfirmationDate: req.qualificationConfirmationDate } : {}),
+    ...(req.limitConsent !== undefined ? { limitApplicationCertificateRelatedConsFlg: req.limitConsent ? '1' as const : '0' as const } : {}),
+  };
+}
+
+/** The first schema error of an answer, named by its field (ajv's instancePath). */
+function schemaProblem(errors: readonly { instancePath: string; message?: string; params?: unknown }[] | null | undefined): string {
+  const first = errors?.[0];
+  if (!first) return '';
+  const extra = (first.params as { additionalProperty?: unknown } | undefined)?.additionalProperty;
+  const field = typeof extra === 'string' ? `${first.instancePath}/${extra}` : first.instancePath || '/';
+  return `${field}: ${typeof extra === 'string' ? 'is not a known element' : (first.message ?? 'is invalid')}`;
 }

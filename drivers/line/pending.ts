@@ -14,6 +14,8 @@ export type PendingInquiry =
     /** The PIN path's proof: the service accepts the same challenge again from the same card. */
     readonly proof?: { readonly challenge: string; readonly signature: string };
     readonly consents: Consents;
+    /** The day of the check-in: a re-check answers for it, not for the day the line came back. */
+    readonly qualificationConfirmationDate?: string;
   };
 
 export function toPending(request: CardCheckRequest | NumberCheckRequest): PendingInquiry {
@@ -24,10 +26,19 @@ export function toPending(request: CardCheckRequest | NumberCheckRequest): Pendi
       method: request.method,
       ...(request.proof ? { proof: { challenge: request.proof.challenge, signature: request.proof.signature.toString('base64') } } : {}),
       consents: { ...request.consents },
+      qualificationConfirmationDate: request.qualificationConfirmationDate ?? japanToday(),
     };
   }
-  const { insurerNumber, symbol, number, branch, birthDate } = request;
-  return { kind: 'number', request: { insurerNumber, symbol, number, branch, birthDate } };
+  const { insurerNumber, symbol, number, branch, birthDate, qualificationConfirmationDate, limitConsent } = request;
+  return {
+    kind: 'number',
+    request: {
+      insurerNumber, symbol, number, branch, birthDate,
+      // A re-check keeps the day asked about: an answer for "today" would be wrong by then.
+      ...(qualificationConfirmationDate ? { qualificationConfirmationDate } : {}),
+      ...(limitConsent !== undefined ? { limitConsent } : {}),
+    },
+  };
 }
 
 /**
@@ -42,5 +53,11 @@ export function recheck(client: EligibilityClient, pending: PendingInquiry, sign
     method: pending.method,
     ...(pending.proof ? { proof: { challenge: pending.proof.challenge, signature: Buffer.from(pending.proof.signature, 'base64') } } : {}),
     consents: pending.consents,
+    ...(pending.qualificationConfirmationDate ? { qualificationConfirmationDate: pending.qualificationConfirmationDate } : {}),
   }, signal);
+}
+
+/** Today in Japan (JST, no daylight saving), YYYY-MM-DD: the national system's day. */
+export function japanToday(now = Date.now()): string {
+  return new Date(now + 9 * 3600000).toISOString().slice(0, 10);
 }

@@ -3,7 +3,7 @@
 // the reference service use these schemas, so every body is validated on both ends.
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
-import type { EligibilityResult } from './eligibility.js';
+import { EligibilityResultSchema, type EligibilityResult } from './answer.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Date_ = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' });
@@ -33,6 +33,10 @@ export const NumberInquiry = Type.Object({
   number: InsuranceNumberWire.properties.number,
   branch: InsuranceNumberWire.properties.branch,
   birthDate: Date_,
+  /** 資格確認日 (QualificationConfirmationDate): answer as of this day; absent = today. */
+  qualificationConfirmationDate: Type.Optional(Date_),
+  /** LimitApplicationCertificateRelatedConsFlg of a by-number request: '1' the patient agreed. */
+  limitApplicationCertificateRelatedConsFlg: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1')])),
 }, { additionalProperties: false });
 
 const ConsentsWire = Type.Object({
@@ -41,6 +45,7 @@ const ConsentsWire = Type.Object({
   medicalInfo: Type.Optional(Type.Boolean()),
   limitCertificate: Type.Optional(Type.Boolean()),
   specificDisease: Type.Optional(Type.Boolean()),
+  operationInfo: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
 
 export const CardInquiry = Type.Object({
@@ -50,6 +55,7 @@ export const CardInquiry = Type.Object({
   consents: ConsentsWire,
   /** The patient asked at the reader to register the card for insurance use (保険証利用登録). */
   registerInsuranceUse: Type.Optional(Type.Boolean()),
+  qualificationConfirmationDate: Type.Optional(Date_),
 }, { additionalProperties: false });
 
 export const BatchInquiry = Type.Object({
@@ -61,41 +67,23 @@ export const ChallengeResponse = Type.Object({
   expiresAt: Type.String(),
 });
 
-const PersonWire = Type.Object({
-  insurance: InsuranceNumberWire,
-  cardClass: Type.String(), // InsuredCardClassification
-  personFamily: Type.Union([Type.Literal('self'), Type.Literal('family')]), // PersonalFamilyClassification
-  name: Type.String({ minLength: 1 }),
-  nameKana: Type.String({ minLength: 1 }),
-  sex: Type.Union([Type.Literal('male'), Type.Literal('female'), Type.Literal('other')]),
-  birthDate: Date_,
-  address: Type.String(),
-  postcode: Type.String({ pattern: '^[0-9]{3}-[0-9]{4}$' }),
-  copayRatio: Type.Integer({ minimum: 0, maximum: 100 }),
-  validFrom: Date_,
-  validUntil: Nullable(Date_),
-  elderlyCopayRatio: Nullable(Type.Integer({ minimum: 0, maximum: 100 })),
-  limitCertificate: Nullable(Type.Object({ category: Type.String({ minLength: 1 }), longTermCareDate: Nullable(Date_) })),
-  specificDisease: Nullable(Type.Object({ diseaseName: Type.String({ minLength: 1 }), copayLimitYen: Type.Integer({ minimum: 0 }) })),
-});
-
-export const ResultWire = Type.Object({
-  status: Type.Union([Type.Literal('valid'), Type.Literal('invalid'), Type.Literal('unconfirmed')]),
-  reason: Nullable(Type.String()),
-  registered: Type.Boolean(),
-  person: Nullable(PersonWire),
-  viewable: Type.Object({ drugInfo: Type.Boolean(), checkupInfo: Type.Boolean(), medicalInfo: Type.Boolean() }),
-  checkedAt: Type.String({ minLength: 1 }),
-});
+/** The result model itself (answer.ts) is the wire result: no second shape to drift. */
+export const ResultWire = EligibilityResultSchema;
 
 /** The message header of every answer (after the official header items). */
 export const Header = Type.Object({
   processExecutionTime: Type.String(), // ProcessExecutionTime
-  referenceClassification: Type.Union([Type.Literal('card'), Type.Literal('number')]), // ReferenceClassification
-  segmentOfResult: Type.Union([Type.Literal('normal'), Type.Literal('error')]), // SegmentOfResult
+  referenceClassification: Type.Union([Type.Literal('1'), Type.Literal('2')]), // ReferenceClassification: 1 card, 2 insurance number
+  // SegmentOfResult: 1 正常終了, 2 処理中, 3 異常終了 (9 read as 異常終了 too: docs/eligibility.md)
+  segmentOfResult: Type.Union([Type.Literal('1'), Type.Literal('2'), Type.Literal('3'), Type.Literal('9')]),
   errorCode: Nullable(Type.String()), // ErrorCode (one of SERVICE_ERRORS)
   errorMessage: Nullable(Type.String()), // ErrorMessage
 });
+
+/** SegmentOfResult 3 (and 9, see Header) is an error answer. */
+export function isErrorSegment(header: { segmentOfResult: string }): boolean {
+  return header.segmentOfResult === '3' || header.segmentOfResult === '9';
+}
 
 export const InquiryResponse = Type.Object({ header: Header, result: Nullable(ResultWire) });
 
@@ -126,7 +114,7 @@ export type InquiryResponseBody = Static<typeof InquiryResponse>;
 export type BatchResponseBody = Static<typeof BatchResponse>;
 export type ResultBody = Static<typeof ResultWire>;
 
-// The wire result must carry everything the model has; this fails to compile if they drift apart.
+// The wire result is the model; this fails to compile if they ever drift apart.
 const _sameShape: (r: ResultBody) => EligibilityResult = (r) => r;
 void _sameShape;
 

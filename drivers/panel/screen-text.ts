@@ -38,6 +38,7 @@ export const CONSENT_TEXTS = {
   medicalInfo: { ja: '過去の診療情報を医師等に提供することに同意しますか', en: 'Share your past medical treatment information with the doctor?' },
   limitCertificate: { ja: '限度額適用認定証等の情報を提供することに同意しますか', en: 'Share your limit certificate information (限度額適用認定証)?' },
   specificDisease: { ja: '特定疾病療養受療証の情報を提供することに同意しますか', en: 'Share your specific disease certificate information?' },
+  operationInfo: { ja: '過去の手術情報を医師等に提供することに同意しますか', en: 'Share your past surgery information with the doctor?' },
 } as const satisfies Record<ConsentItem, Text>;
 
 export const PROMPT_TEXTS = {

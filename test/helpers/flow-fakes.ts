@@ -1,5 +1,7 @@
 // Small in-memory stand-ins for the flow's unit tests. The real drivers and simulators have
 // their own tests; these only let the flow's every outcome be reached on purpose.
+import { answerFor, japanDate, notRegistered } from '../../drivers/line/sim/service/answers.js';
+import { NAMED_PEOPLE } from '../../drivers/line/sim/service/named-people.js';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import type { CardKind, CardSession, CardToken, FacePhotoResult, PinStatus, PinVerifyResult, VerifyAndSignResult } from '../../drivers/card/card-reader.js';
 import type { PinDigits } from '../../vocabulary/pin-digits.js';
@@ -138,31 +140,15 @@ export class FakeLine implements EligibilityClient {
   }
 }
 
+/** A real-shaped answer, built by the reference service's own rules from its named people. */
 export function fakeResult(kind: 'valid' | 'invalid' | 'unregistered'): EligibilityResult {
-  return {
-    status: kind === 'invalid' ? 'invalid' : 'valid',
-    reason: kind === 'invalid' ? '資格喪失' : null,
-    registered: kind !== 'unregistered',
-    person: {
-      insurance: { insurerNumber: '06139993', symbol: '12', number: '345', branch: '00' },
-      cardClass: '被保険者証',
-      personFamily: 'self',
-      name: '山田 太郎',
-      nameKana: 'ヤマダ タロウ',
-      sex: 'male',
-      birthDate: '1980-04-01',
-      address: '東京都千代田区千代田1-1',
-      postcode: '100-0001',
-      copayRatio: 30,
-      validFrom: '2020-04-01',
-      validUntil: null,
-      elderlyCopayRatio: null,
-      limitCertificate: null,
-      specificDisease: null,
-    },
-    viewable: { drugInfo: true, checkupInfo: true, medicalInfo: false },
-    checkedAt: new Date().toISOString(),
-  };
+  const now = new Date();
+  const consents = { drugInfo: true, checkupInfo: true, medicalInfo: false, limitCertificate: true, specificDisease: true };
+  const ask = { via: 'card' as const, now, date: japanDate(now), consents, limitConsent: false };
+  if (kind === 'unregistered') return notRegistered(ask);
+  const who = NAMED_PEOPLE.find((e) => e.id === (kind === 'valid' ? 'yamada-taro' : 'kato-akira'));
+  if (!who) throw new Error('named person missing');
+  return answerFor([who], ask);
 }
 
 export function digestOf(challenge: string): Buffer {

@@ -61,7 +61,8 @@ async function run(config: GatewayConfig, onStarted: (gateway: Gateway) => void 
 }
 
 function describe(event: CheckinEvent): string {
-  const who = event.eligibility?.person ? ` ${event.eligibility.person.nameKana}` : '';
+  const first = event.eligibility?.results[0];
+  const who = first ? ` ${first.nameKana}` : '';
   const how = event.method ? ` by ${event.method}` : '';
   return `check-in ${event.eventId.slice(0, 8)}: ${event.result.code}${how}${who} (${(event.durationMs / 1000).toFixed(1)} s) - ${event.result.message.en}`;
 }

@@ -44,7 +44,7 @@ t.test('demo: a smartphone patient and a PIN-less card patient', async (t) => {
       return false;
     }, 40000, 1000).catch((e: Error) => { throw new Error(`${e.message}\n${daemon.output()}`); });
     const event = checkins[before]!;
-    t.equal(validatePayload('checkin.v1', event), null, `${profile}: schema`);
+    t.equal(validatePayload('checkin.v2', event), null, `${profile}: schema`);
     t.match(event, { result: { code: 'ELIGIBLE' }, ...expect }, `${profile}: ${JSON.stringify({ code: (event.result as { code: string }).code, method: event.method, token: event.token })}`);
     await new Promise((r) => setTimeout(r, 2500));
   }

@@ -73,8 +73,8 @@ t.test('a check-in arrives on a real broker, valid against its schema', async (t
   const checkin = await waitFor('a check-in', () => received.find((m) => m.topic === 'oqs/itest/checkins'), 30000).catch((e: Error) => {
     throw new Error(`${e.message}\n${daemon.output()}`);
   });
-  t.equal(validatePayload('checkin.v1', checkin.body), null, 'check-in matches its schema');
-  t.equal(checkin.body.schema, 'oqs.checkin.v1');
+  t.equal(validatePayload('checkin.v2', checkin.body), null, 'check-in matches its schema');
+  t.equal(checkin.body.schema, 'oqs.checkin.v2');
   const state = received.find((m) => m.topic === 'oqs/itest/readers/reader1/state');
   t.ok(state, 'reader state published');
   t.equal(validatePayload('reader-state.v1', state?.body), null, 'reader state matches its schema');
@@ -117,5 +117,5 @@ t.test('the broker stopped and started mid-way: every committed check-in is deli
   const lost = committed.filter((id) => !ids.has(id));
   t.same(lost, [], `none of ${committed.length} committed check-ins lost`);
   t.ok(committed.length >= before + 2, 'check-ins were committed while the broker was down');
-  for (const m of checkins()) t.equal(validatePayload('checkin.v1', m.body), null);
+  for (const m of checkins()) t.equal(validatePayload('checkin.v2', m.body), null);
 });

@@ -17,10 +17,11 @@ t.test('patient fields are redacted at any depth', async (t) => {
   const { logger, lines } = capture();
   const result = fakeResult('valid');
   logger.info({ result, eventId: 'e1' }, 'eligibility answered');
-  logger.info({ person: result.person }, 'person');
+  logger.info({ person: result.results[0] }, 'person');
+  logger.info({ first: result.results[0] }, 'a result under another key');
   logger.info({ outer: { inner: { address: '東京都千代田区千代田1-1', name: '山田 太郎' } } }, 'nested');
   const text = lines.join('');
-  for (const secret of ['山田', 'ヤマダ', '千代田', '06139993', '1980-04-01', '100-0001']) t.notOk(text.includes(secret), `no ${secret}`);
+  for (const secret of ['山田', 'ﾔﾏﾀﾞ', '千代田', '01130012', '1980-05-12', '100-0005', '2345']) t.notOk(text.includes(secret), `no ${secret}`);
   t.ok(text.includes('"eventId":"e1"'), 'non-patient fields stay');
   t.ok(text.includes('[redacted]'));
 });

@@ -4,7 +4,8 @@ import type { Consents } from '../../../../vocabulary/consent.js';
 import {
   SERVICE_ERRORS, validators, type BatchResponseBody, type HeaderBody, type InquiryResponseBody, type ServiceErrorCode,
 } from '../../wire.js';
-import { answerFor, notFound, notRegistered } from './answers.js';
+import { answerFor, japanDate, NOTICES, notFound, notRegistered, type AskContext } from './answers.js';
+import { answerProblems } from '../../answer-check.js';
 import { checkCertificate, checkProof, type JpkiTrust } from './card-check.js';
 import type { ChallengeStore } from './challenges.js';
 import type { Register } from './register.js';
@@ -23,8 +24,8 @@ export interface ServiceState {
 function header(via: 'card' | 'number', now: Date, error?: ServiceErrorCode): HeaderBody {
   return {
     processExecutionTime: now.toISOString(),
-    referenceClassification: via,
-    segmentOfResult: error ? 'error' : 'normal',
+    referenceClassification: via === 'card' ? '1' : '2',
+    segmentOfResult: error ? '3' : '1',
     errorCode: error ?? null,
     errorMessage: error ? SERVICE_ERRORS[error] : null,
   };
@@ -44,7 +45,7 @@ export function byCard(state: ServiceState, input: unknown): Reply {
   if (!validators.cardInquiry(input)) return refuse('card', now, 'BAD_REQUEST', 400);
   // Grace period: an expired certificate (< 3 months) serves an inquiry that asks for the
   // insurance alone (no drug, check-up or medical information).
-  const insuranceOnly = !input.consents.drugInfo && !input.consents.checkupInfo && !input.consents.medicalInfo;
+  const insuranceOnly = !input.consents.drugInfo && !input.consents.checkupInfo && !input.consents.medicalInfo && !input.consents.operationInfo;
   const verdict = checkCertificate(Buffer.from(input.certificate, 'base64'), state.trust, now, insuranceOnly);
   if (!verdict.ok) return refuse('card', now, verdict.error);
   // A PIN and a phone both prove possession of the key by signing the challenge.
@@ -53,30 +54,52 @@ export function byCard(state: ServiceState, input: unknown): Reply {
     if (!state.challenges.use(input.proof.challenge, verdict.certificate.serialNumber, now.getTime())) return refuse('card', now, 'CHALLENGE_UNKNOWN');
     if (!checkProof(verdict.certificate, input.proof.challenge, Buffer.from(input.proof.signature, 'base64'))) return refuse('card', now, 'PROOF_INVALID');
   }
-  let entry = verdict.holder === undefined ? undefined : state.register.byId(verdict.holder);
-  if (entry && !entry.cardRegistered) {
+  let entries = verdict.holder === undefined ? [] : state.register.byHolder(verdict.holder);
+  const holder = verdict.holder;
+  if (holder !== undefined && entries[0] && !entries[0].cardRegistered) {
     // 保険証利用登録 at the reader: from now on this card answers as registered.
-    if (input.registerInsuranceUse) state.registeredAtReader.add(entry.id);
-    if (state.registeredAtReader.has(entry.id)) entry = { ...entry, cardRegistered: true };
+    if (input.registerInsuranceUse) state.registeredAtReader.add(holder);
+    if (state.registeredAtReader.has(holder)) entries = entries.map((e) => ({ ...e, cardRegistered: true }));
   }
   const consents: Consents = input.consents;
-  const result = entry ? answerFor(entry, 'card', consents, now) : notRegistered(now);
-  const body: InquiryResponseBody = { header: header('card', now), result };
+  // The real service warns when the card's certificate ends within 3 months (magellan3 eWatcher.js).
+  const left = new Date(verdict.certificate.validTo).getTime() - now.getTime();
+  const soon = left > 0 && left < 90 * 86400000;
+  const ask: AskContext = {
+    via: 'card', now, date: input.qualificationConfirmationDate ?? japanDate(now), consents, limitConsent: false,
+    notices: soon ? [NOTICES.certExpiresSoon] : [],
+  };
+  return answered('card', now, holder !== undefined ? answerFor(entries, ask) : notRegistered(ask));
+}
+
+/** A normal answer, checked by the same rules the client applies (a bug here must not leak out). */
+function answered(via: 'card' | 'number', now: Date, result: InquiryResponseBody['result']): Reply {
+  const problem = result ? answerProblems(result)[0] : undefined;
+  if (problem) return refuse(via, now, 'INTERNAL', 500);
+  const body: InquiryResponseBody = { header: header(via, now), result };
   return { status: 200, body };
 }
 
-function numberResult(state: ServiceState, input: { insurerNumber: string; symbol: string; number: string; branch: string; birthDate: string }, now: Date) {
+type NumberAsk = {
+  insurerNumber: string; symbol: string; number: string; branch: string; birthDate: string;
+  qualificationConfirmationDate?: string; limitApplicationCertificateRelatedConsFlg?: '0' | '1';
+};
+
+function numberResult(state: ServiceState, input: NumberAsk, now: Date) {
   const entry = state.register.byNumber(input);
+  const ask: AskContext = {
+    via: 'number', now, date: input.qualificationConfirmationDate ?? japanDate(now), consents: {},
+    limitConsent: input.limitApplicationCertificateRelatedConsFlg === '1',
+  };
   // A wrong birth date answers exactly like an unknown number: the service must not confirm that
   // an insurance number exists to someone who does not know whose it is.
-  return entry && entry.person.birthDate === input.birthDate ? answerFor(entry, 'number', {}, now) : notFound(now);
+  return entry && entry.person.birthDate === input.birthDate ? answerFor([entry], ask) : notFound(ask);
 }
 
 export function byNumber(state: ServiceState, input: unknown): Reply {
   const now = state.now();
   if (!validators.numberInquiry(input)) return refuse('number', now, 'BAD_REQUEST', 400);
-  const body: InquiryResponseBody = { header: header('number', now), result: numberResult(state, input, now) };
-  return { status: 200, body };
+  return answered('number', now, numberResult(state, input, now));
 }
 
 export function batch(state: ServiceState, input: unknown): Reply {

@@ -57,12 +57,13 @@ export const TOWNS: readonly Town[] = [
 ];
 
 /** 特定疾病療養受療証: the three specified diseases and their monthly copay limits. */
-export const SPECIFIC_DISEASES: readonly (readonly [string, number])[] = [
-  ['人工透析を要する慢性腎不全', 10000],
-  ['血漿分画製剤を投与している先天性血液凝固第VIII因子障害又は先天性血液凝固第IX因子障害', 10000],
-  ['抗ウイルス剤を投与している後天性免疫不全症候群', 10000],
+/** 特定疾病 (高額長期疾病): category code (drivers/line/codes.ts) and the usual monthly self-pay limit. */
+export const SPECIFIC_DISEASES: readonly (readonly ['01' | '02' | '03', number])[] = [
+  ['01', 10000], // 人工腎臓を実施している慢性腎不全
+  ['02', 10000], // 先天性血液凝固因子障害
+  ['03', 10000], // 後天性免疫不全症候群
 ];
 
-/** 適用区分 of 限度額適用認定証: under 70 ア–オ; 70 and over 現役並みI/II, 低所得I/II. */
-export const LIMIT_CATEGORIES_UNDER_70 = ['ア', 'イ', 'ウ', 'エ', 'オ'] as const;
-export const LIMIT_CATEGORIES_70_PLUS = ['現役並みⅠ', '現役並みⅡ', '低所得Ⅱ', '低所得Ⅰ'] as const;
+/** 適用区分 codes of 限度額適用認定証 (OQSCD012): under 70 A01–A05 (ア–オ); 70 and over B01–B10. */
+export const LIMIT_CATEGORIES_UNDER_70 = ['A01', 'A02', 'A03', 'A04', 'A05'] as const;
+export const LIMIT_CATEGORIES_70_PLUS = ['B01', 'B02', 'B03', 'B05', 'B06', 'B09', 'B10'] as const;

@@ -1,14 +1,14 @@
 // The deterministic synthetic register: named test people plus households generated from a seed.
 // Ages, copay ratios and certificates follow the real rules closely enough to exercise every
 // branch of the result model; all people are fictional.
-import type { InsuranceNumber, InsuredPerson, LimitCertificate } from '../../eligibility.js';
+import type { InsuranceNumber } from '../../eligibility.js';
 import { withCheckDigit } from './insurer-number.js';
 import { NAMED_PEOPLE } from './named-people.js';
 import {
   FEMALE_NAMES, LIMIT_CATEGORIES_70_PLUS, LIMIT_CATEGORIES_UNDER_70, MALE_NAMES, PREFECTURES, SPECIFIC_DISEASES, SURNAMES, TOWNS, type Town,
 } from './names.js';
 import { seededRandom, type Random } from './random.js';
-import { insuranceKey, type RegisterEntry } from './register-entry.js';
+import { insuranceKey, type RegisterEntry, type RegisterLimit, type RegisterPerson } from './register-entry.js';
 
 export type { RegisterEntry } from './register-entry.js';
 
@@ -25,13 +25,15 @@ export interface Register {
   readonly entries: readonly RegisterEntry[];
   byId(id: string): RegisterEntry | undefined;
   byNumber(number: InsuranceNumber): RegisterEntry | undefined;
+  /** Every qualification of one card holder (test PKI id): usually one, several for 複数該当. */
+  byHolder(holder: string): readonly RegisterEntry[];
 }
 
 type Kind = 'kyokai' | 'kumiai' | 'kyosai' | 'kokuho' | 'kouki';
 
-const CARD_CLASS: Record<Kind, string> = {
-  kyokai: '健康保険被保険者証', kumiai: '健康保険被保険者証', kyosai: '共済組合員証',
-  kokuho: '国民健康保険被保険者証', kouki: '後期高齢者医療被保険者証',
+const INSURER_NAME: Record<Kind, (town: Town) => string> = {
+  kyokai: (t) => `全国健康保険協会${PREFECTURES[t.pref] ?? ''}支部`, kumiai: (t) => `${t.city}健康保険組合`,
+  kyosai: () => '地方職員共済組合', kokuho: (t) => t.city, kouki: (t) => `${PREFECTURES[t.pref] ?? ''}後期高齢者医療広域連合`,
 };
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
@@ -64,12 +66,13 @@ function insurerFor(kind: Kind, town: Town, r: Random): { insurerNumber: string;
   }
 }
 
-function limitFor(r: Random, age: number): LimitCertificate | null {
+function limitFor(r: Random, age: number): RegisterLimit | null {
   if (age < 18 || !r.chance(0.06)) return null;
-  const category = age >= 70 ? r.pick(LIMIT_CATEGORIES_70_PLUS) : r.pick(LIMIT_CATEGORIES_UNDER_70);
-  // 長期入院該当: only the low-income categories have it (over 90 days in hospital in a year).
-  const longTerm = (category === 'オ' || category === '低所得Ⅱ') && r.chance(0.3) ? between(r, '2024-01-01', '2026-03-01') : null;
-  return { category, longTermCareDate: longTerm };
+  const flag = age >= 70 ? r.pick(LIMIT_CATEGORIES_70_PLUS) : r.pick(LIMIT_CATEGORIES_UNDER_70);
+  // 長期入院該当 and the 減額 certificate: only the low-income categories (オ, 低所得Ⅱ).
+  const low = flag === 'A05' || flag === 'B05';
+  const longTerm = low && r.chance(0.3) ? between(r, '2024-01-01', '2026-03-01') : null;
+  return { flag, classification: low ? '02' : '01', longTermCareDate: longTerm };
 }
 
 function copayFor(kind: Kind, age: number, r: Random): { copayRatio: number; elderlyCopayRatio: number | null } {
@@ -104,6 +107,7 @@ function household(r: Random, index: number, firstId: number): RegisterEntry[] {
   const expired = !lost && r.chance(0.02);
   const street = `${town.town}${r.int(1, 5)}丁目${r.int(1, 30)}番${r.int(1, 20)}号`;
   const address = `${PREFECTURES[town.pref] ?? ''}${town.city}${street}`;
+  let headName: string | undefined;
   return members.map((m, k): RegisterEntry => {
     // Over 75 everyone is in 後期高齢者医療 on their own; in 国保 everyone is an insured person.
     const kind: Kind = m.age >= 75 ? 'kouki' : headKind === 'kouki' ? 'kokuho' : headKind;
@@ -122,18 +126,22 @@ function household(r: Random, index: number, firstId: number): RegisterEntry[] {
     const validFrom = between(r, birthDate > '2000-04-01' ? birthDate : '2000-04-01', '2026-03-01');
     const validUntil = lost ? between(r, '2024-04-01', '2026-03-31') : expired ? '2025-07-31' : null;
     const disease = r.chance(0.01) ? r.pick(SPECIFIC_DISEASES) : null;
-    const person: InsuredPerson = {
-      insurance, cardClass: CARD_CLASS[kind], personFamily: family ? 'family' : 'self',
-      name: `${surname}　${given}`, nameKana: `${surnameKana}　${givenKana}`, sex: m.sex, birthDate,
+    const name = `${surname}　${given}`;
+    if (k === 0) headName = name; // 世帯主: the household's first member
+    const person: RegisterPerson = {
+      insurance, cardClass: '01', insurerName: INSURER_NAME[kind](town),
+      personFamily: kind === 'kouki' ? null : family ? 'family' : 'self',
+      headOfHousehold: kind === 'kokuho' ? (headName ?? name) : null, nameOfOther: null,
+      name, nameKana: `${surnameKana}　${givenKana}`, sex: m.sex, birthDate,
       address, postcode: town.postcode, ...copayFor(kind, age, r),
       validFrom: validUntil && validFrom > validUntil ? '2000-04-01' : validFrom, validUntil,
       limitCertificate: limitFor(r, age),
-      specificDisease: disease ? { diseaseName: disease[0], copayLimitYen: disease[1] } : null,
+      specificDiseases: disease ? [{ category: disease[0], selfPayYen: disease[1], validFrom }] : [],
     };
     return {
       id: `p${pad(firstId + k, 5)}`, person, household: `h${pad(index, 5)}`,
       qualification: lost ? 'lost' : expired ? 'expired' : 'valid',
-      reason: lost ? '資格喪失' : expired ? '有効期限切れ' : null,
+      reasonOfLoss: lost ? '99' : null,
       cardRegistered: r.chance(0.85),
     };
   });
@@ -156,10 +164,16 @@ export function generateRegister(options: RegisterOptions = {}): Register {
     }
   }
   const byId = new Map(entries.map((e) => [e.id, e]));
+  const byHolder = new Map<string, RegisterEntry[]>();
+  for (const e of entries) {
+    const holder = e.holder ?? e.id;
+    byHolder.set(holder, [...(byHolder.get(holder) ?? []), e]);
+  }
   return {
     seed,
     entries,
     byId: (id) => byId.get(id),
     byNumber: (n) => byKey.get(insuranceKey(n)),
+    byHolder: (holder) => byHolder.get(holder) ?? [],
   };
 }

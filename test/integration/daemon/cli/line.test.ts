@@ -34,7 +34,7 @@ t.test('sim eligibility runs, answers, injects faults and stops', async (t) => {
   await client.start();
   t.teardown(() => client.stop());
   const result = await client.checkByNumber({ insurerNumber: '01130012', symbol: '1010', number: '2345', branch: '00', birthDate: '1980-05-12' });
-  t.equal(result.person?.name, '山田　太郎');
+  t.equal(result.results[0]?.name, '山田　太郎');
   await client.stop();
   child.kill('SIGTERM');
   const [code] = (await once(child, 'exit')) as [number | null];

@@ -48,7 +48,7 @@ t.test('oqsgw demo writes face results, publishes valid FHIR bundles and answers
   await client.subscribeAsync(['oqs/demo/checkins', 'oqs/demo/fhir/checkins'], { qos: 1 });
 
   const folder = join(dir, 'oqs');
-  const answered = () => events.filter((e) => e.eligibility?.person);
+  const answered = () => events.filter((e) => (e.eligibility?.results.length ?? 0) > 0);
   await waitFor('three answered check-ins with their files and bundles', () => {
     const ids = new Set(listFiles(join(folder, 'face'), /\.xml$/).map((p) => child(readOfficialFile(p).root, 'MessageHeader', 'ArbitraryFileIdentifier')?.text));
     const done = answered().filter((e) => ids.has(e.eventId) && bundles.some((b) => b.id === e.eventId));
@@ -60,15 +60,15 @@ t.test('oqsgw demo writes face results, publishes valid FHIR bundles and answers
     t.match(declaration, /encoding="Shift_JIS"/);
     const event = events.find((e) => e.eventId === child(root, 'MessageHeader', 'ArbitraryFileIdentifier')?.text);
     if (!event) continue; // committed before the subscription
-    const person = event.eligibility?.person;
+    const person = event.eligibility?.results[0];
     if (!person) throw new Error('a face result for a check-in without a person');
     const result = child(root, 'MessageBody', 'ResultList', 'ResultOfQualificationConfirmation');
     t.equal(child(root, 'MessageHeader', 'MedicalInstitutionCode')?.text, '1312345670');
-    t.equal(child(result!, 'InsurerNumber')?.text, person.insurance.insurerNumber);
-    t.equal(child(result!, 'InsuredIdentificationNumber')?.text, person.insurance.number);
+    t.equal(child(result!, 'InsurerNumber')?.text, person.insurerNumber);
+    t.equal(child(result!, 'InsuredIdentificationNumber')?.text, person.insuredIdentificationNumber);
     t.equal(child(result!, 'Name')?.text, person.name);
-    t.equal(child(result!, 'Birthdate')?.text, person.birthDate.replaceAll('-', ''));
-    t.equal(child(result!, 'InsuredPartialContributionRatio')?.text, String(person.copayRatio).padStart(3, '0'));
+    t.equal(child(result!, 'Birthdate')?.text, person.birthdate.replaceAll('-', ''));
+    t.equal(child(result!, 'InsuredPartialContributionRatio')?.text, person.insuredPartialContributionRatio ?? undefined);
   }
   t.equal(bundles.length > 0, true);
   for (const bundle of bundles) t.same(fhirProblems(bundle), [], `Bundle ${String(bundle.id)} validates`);

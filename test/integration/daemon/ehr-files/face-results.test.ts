@@ -12,7 +12,8 @@ import type { CheckinEvent, CheckinOutcome } from '../../../../daemon/flow/check
 import { ehrFilesFeatureOf } from '../../../../daemon/ehr-files/ehr-files-feature.js';
 import { FEATURES } from '../../../../daemon/features.js';
 import { Gateway } from '../../../../daemon/gateway.js';
-import type { InsuredPerson } from '../../../../drivers/line/eligibility.js';
+import { codeOfAnswer, type QualificationResult } from '../../../../drivers/line/eligibility.js';
+import type { RegisterEntry } from '../../../../drivers/line/sim/service/register-entry.js';
 import { NAMED_PEOPLE } from '../../../../drivers/line/sim/service/named-people.js';
 import { silentLogger } from '../../../../vocabulary/log.js';
 import { testConfig } from '../../../helpers/ehr-gateway.js';
@@ -23,7 +24,7 @@ import { waitFor } from '../../../helpers/ports.js';
 const MIC = '1312345670';
 // The official element order (YUKI-ENT/OQSDrug2 OQSDrug/QualificationFaceExporter.cs; docs/ehr-files.md).
 const HEADER_ORDER = ['ProcessExecutionTime', 'QualificationConfirmationDate', 'MedicalInstitutionCode', 'ArbitraryFileIdentifier', 'ReferenceClassification', 'SegmentOfResult', 'ErrorCode', 'ErrorMessage', 'CharacterCodeIdentifier'];
-const BODY_ORDER = ['ProcessingResultStatus', 'QualificationValidity', 'ResultList'];
+const BODY_ORDER = ['PrescriptionIssueSelect', 'ProcessingResultStatus', 'ProcessingResultCode', 'ProcessingResultMessage', 'QualificationValidity', 'ResultList'];
 const PERSON_ORDER = [
   'InsuredCardClassification', 'InsurerNumber', 'InsuredCardSymbol', 'InsuredIdentificationNumber', 'InsuredBranchNumber', 'PersonalFamilyClassification', 'InsuredName',
   'Name', 'NameOfOther', 'NameKana', 'NameOfOtherKana', 'Sex1', 'Sex2', 'Birthdate', 'Address', 'PostNumber', 'QualificationDate', 'DisqualificationDate',
@@ -43,11 +44,37 @@ function jstDigits(iso: string, length: 8 | 14): string {
   return `${get('year')}${get('month')}${get('day')}${get('hour')}${get('minute')}${get('second')}`.slice(0, length);
 }
 
-const HALF: Record<string, string> = { ヤ: 'ﾔ', マ: 'ﾏ', ダ: 'ﾀﾞ', タ: 'ﾀ', ロ: 'ﾛ', ウ: 'ｳ', サ: 'ｻ', ト: 'ﾄ', ハ: 'ﾊ', ナ: 'ﾅ', コ: 'ｺ', ス: 'ｽ', ズ: 'ｽﾞ', キ: 'ｷ', イ: 'ｲ', チ: 'ﾁ', ジ: 'ｼﾞ', ュ: 'ｭ', ユ: 'ﾕ', カ: 'ｶ', シ: 'ｼ', ケ: 'ｹ', ン: 'ﾝ', ク: 'ｸ', ラ: 'ﾗ', '　': ' ', ' ': ' ' };
-const halfKana = (s: string) => [...s].map((c) => HALF[c] ?? `?${c}`).join('');
+/** The expected XML text of one answer value: dates yyyyMMdd, times Japan time, the rest as is. */
+function xmlValue(value: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value.replaceAll('-', '');
+  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return jstDigits(value, 14);
+  if (/^\d{4}-\d{2}$/.test(value)) return value.replace('-', '');
+  return value;
+}
+
+/** The expected elements of one result, derived generically from the v2 answer's keys (the writer
+ * lists them one by one): key → UpperCamelCase, labels and empty values left out. */
+function expectedElements(result: QualificationResult, nameAs: string, referenceNumber: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(result)) {
+    if (key.endsWith('Label') || typeof value !== 'string' || value === '') continue;
+    out[key.charAt(0).toUpperCase() + key.slice(1)] = xmlValue(value);
+  }
+  for (const kind of ['specificHealthCheckupsInfo', 'pharmacistsInfo', 'diagnosisInfo', 'operationInfo'] as const) {
+    const c = result[kind];
+    const prefix = kind.charAt(0).toUpperCase() + kind.slice(1);
+    out[`${prefix}ConsFlg`] = c.consFlg;
+    if (c.consTime) out[`${prefix}ConsTime`] = xmlValue(c.consTime);
+    if (c.availableTime) out[`${prefix}AvailableTime`] = xmlValue(c.availableTime);
+  }
+  out.Name = nameAs;
+  if (referenceNumber) out.ReferenceNumber = referenceNumber;
+  return out;
+}
 
 function checkFile(t: Test, root: Element, event: CheckinEvent, expectedName: string): void {
-  const person = event.eligibility?.person as InsuredPerson;
+  const answer = event.eligibility;
+  if (!answer) throw new Error('a face result without an answer');
   const header = child(root, 'MessageHeader');
   const body = child(root, 'MessageBody');
   const result = child(root, 'MessageBody', 'ResultList', 'ResultOfQualificationConfirmation');
@@ -58,8 +85,8 @@ function checkFile(t: Test, root: Element, event: CheckinEvent, expectedName: st
   t.ok(inOrder(names(result), PERSON_ORDER), 'person elements in the official order');
   const v = (el: Element | undefined, name: string) => child(el as Element, name)?.text ?? null;
   const expectHeader: Record<string, string> = {
-    ProcessExecutionTime: jstDigits(event.eligibility?.checkedAt ?? '', 14),
-    QualificationConfirmationDate: jstDigits(event.time, 8),
+    ProcessExecutionTime: jstDigits(answer.processExecutionTime, 14),
+    QualificationConfirmationDate: answer.qualificationConfirmationDate.replaceAll('-', ''),
     MedicalInstitutionCode: MIC,
     ArbitraryFileIdentifier: event.eventId,
     ReferenceClassification: event.method === 'number' ? '2' : '1',
@@ -67,56 +94,22 @@ function checkFile(t: Test, root: Element, event: CheckinEvent, expectedName: st
     CharacterCodeIdentifier: '1',
   };
   t.same(Object.fromEntries(names(header).map((n) => [n, v(header, n)])), expectHeader, 'every header element');
-  const valid = event.eligibility?.status === 'valid';
-  t.same(Object.fromEntries(names(body).filter((n) => n !== 'ResultList').map((n) => [n, v(body, n)])), { ProcessingResultStatus: '1', QualificationValidity: valid ? '1' : '2' });
-  const d = (iso: string | null) => (iso ? iso.replaceAll('-', '') : undefined);
-  const c = event.consents;
-  const flag = (x: boolean | undefined) => (x === undefined ? undefined : x ? '1' : '0');
-  const when = (x: boolean | undefined) => (x ? jstDigits(event.time, 14) : undefined);
-  const expectPerson: Record<string, string | undefined> = {
-    InsuredCardClassification: '01',
-    InsurerNumber: person.insurance.insurerNumber,
-    InsuredCardSymbol: person.insurance.symbol || undefined,
-    InsuredIdentificationNumber: person.insurance.number,
-    InsuredBranchNumber: person.insurance.branch,
-    PersonalFamilyClassification: person.personFamily === 'self' ? '1' : '2',
-    Name: expectedName,
-    NameKana: halfKana(person.nameKana),
-    Sex1: { male: '1', female: '2', other: '3' }[person.sex],
-    Birthdate: d(person.birthDate),
-    Address: person.address,
-    PostNumber: person.postcode,
-    QualificationDate: d(person.validFrom),
-    DisqualificationDate: valid ? undefined : d(person.validUntil),
-    InsuredCardValidDate: d(person.validFrom),
-    InsuredCardExpirationDate: d(person.validUntil),
-    InsuredPartialContributionRatio: String(person.copayRatio).padStart(3, '0'),
-    ReasonOfLoss: valid ? undefined : '99',
-    LimitApplicationCertificateRelatedConsFlg: flag(c.limitCertificate),
-    LimitApplicationCertificateRelatedConsTime: when(c.limitCertificate),
-    SpecificDiseasesCertificateRelatedConsFlg: flag(c.specificDisease),
-    SpecificDiseasesCertificateRelatedConsTime: when(c.specificDisease),
-    SpecificHealthCheckupsInfoConsFlg: flag(c.checkupInfo),
-    SpecificHealthCheckupsInfoConsTime: when(c.checkupInfo),
-    PharmacistsInfoConsFlg: flag(c.drugInfo),
-    PharmacistsInfoConsTime: when(c.drugInfo),
-    DiagnosisInfoConsFlg: flag(c.medicalInfo),
-    DiagnosisInfoConsTime: when(c.medicalInfo),
-    OperationInfoConsFlg: flag(c.medicalInfo),
-    OperationInfoConsTime: when(c.medicalInfo),
-    ReferenceNumber: event.patientId,
-  };
-  const leaves = names(result).filter((n) => !['ElderlyRecipientCertificateInfo', 'LimitApplicationCertificateRelatedInfo', 'SpecificDiseasesCertificateList'].includes(n));
-  t.same(Object.fromEntries(leaves.map((n) => [n, v(result, n)])), Object.fromEntries(Object.entries(expectPerson).filter(([, x]) => x !== undefined)), 'every person element');
+  t.same(Object.fromEntries(names(body).filter((n) => n !== 'ResultList').map((n) => [n, v(body, n)])),
+    { ...(answer.prescriptionIssueSelect ? { PrescriptionIssueSelect: answer.prescriptionIssueSelect } : {}), ProcessingResultStatus: '1', QualificationValidity: answer.qualificationValidity });
+  const person = answer.results[0];
+  if (!person) throw new Error('no result');
+  const groups = ['ElderlyRecipientCertificateInfo', 'LimitApplicationCertificateRelatedInfo', 'SpecificDiseasesCertificateList', 'PublicExpenseResultList'];
+  const leaves = names(result).filter((n) => !groups.includes(n));
+  t.same(Object.fromEntries(leaves.map((n) => [n, v(result, n)])), expectedElements(person, expectedName, event.patientId), 'every person element');
   // The groups.
-  t.equal(child(result as Element, 'ElderlyRecipientCertificateInfo', 'ElderlyRecipientContributionRatio')?.text, person.elderlyCopayRatio === null ? undefined : String(person.elderlyCopayRatio).padStart(3, '0'), 'elderly copay');
-  t.equal(child(result as Element, 'LimitApplicationCertificateRelatedInfo', 'LimitApplicationCertificateClassificationFlag')?.text, person.limitCertificate ? ({ ウ: 'A03' } as Record<string, string>)[person.limitCertificate.category] : undefined, 'limit certificate category');
-  t.equal(child(result as Element, 'SpecificDiseasesCertificateList', 'SpecificDiseasesCertificateInfo', 'SpecificDiseasesSelfPay')?.text, person.specificDisease ? String(person.specificDisease.copayLimitYen) : undefined, 'specific disease self pay');
+  t.equal(child(result as Element, 'ElderlyRecipientCertificateInfo', 'ElderlyRecipientContributionRatio')?.text, person.elderlyRecipientCertificateInfo?.elderlyRecipientContributionRatio, 'elderly copay');
+  t.equal(child(result as Element, 'LimitApplicationCertificateRelatedInfo', 'LimitApplicationCertificateClassificationFlag')?.text, person.limitApplicationCertificateRelatedInfo?.limitApplicationCertificateClassificationFlag, 'limit certificate category');
+  t.equal(child(result as Element, 'SpecificDiseasesCertificateList', 'SpecificDiseasesCertificateInfo', 'SpecificDiseasesSelfPay')?.text, person.specificDiseasesCertificateList[0]?.specificDiseasesSelfPay, 'specific disease self pay');
 }
 
-async function outcomeFor(gateway: Gateway, person: InsuredPerson, method: CheckinOutcome['method'], consents: CheckinOutcome['consents']): Promise<CheckinOutcome> {
-  const eligibility = await gateway.devices.line.checkByNumber({ ...person.insurance, birthDate: person.birthDate });
-  return { code: eligibility.status === 'valid' ? 'ELIGIBLE' : 'NOT_ELIGIBLE', method, face: null, consents, eligibility };
+async function outcomeFor(gateway: Gateway, entry: RegisterEntry, method: CheckinOutcome['method'], consents: CheckinOutcome['consents']): Promise<CheckinOutcome> {
+  const eligibility = await gateway.devices.line.checkByNumber({ ...entry.person.insurance, birthDate: entry.person.birthDate, limitConsent: consents.limitCertificate === true });
+  return { code: codeOfAnswer(eligibility), method, face: null, consents, eligibility };
 }
 
 t.test('every answered check-in as the official face-result file, element by element', async (t) => {
@@ -135,13 +128,12 @@ t.test('every answered check-in as the official face-result file, element by ele
   const events: { event: CheckinEvent; name: string }[] = [];
   for (const [i, entry] of people.entries()) {
     const consents = i % 2 === 0 ? { drugInfo: true, checkupInfo: false, medicalInfo: true, limitCertificate: true, specificDisease: true } : {};
-    const event = await gateway.commitCheckin(await outcomeFor(gateway, entry.person, i === 0 ? 'number' : 'face', consents), Date.now() - 2000);
+    const event = await gateway.commitCheckin(await outcomeFor(gateway, entry, i === 0 ? 'number' : 'face', consents), Date.now() - 2000);
     events.push({ event, name: entry.person.name });
   }
   // A name outside Shift_JIS (𠮷 and an emoji): mapped as docs/ehr-files.md says.
-  const base = people[0]!.person;
-  const answered = await outcomeFor(gateway, base, 'face', {});
-  const odd = { ...answered, eligibility: answered.eligibility && { ...answered.eligibility, person: { ...base, name: '𠮷田　花子😀' } } };
+  const answered = await outcomeFor(gateway, people[0]!, 'face', {});
+  const odd = { ...answered, eligibility: answered.eligibility && { ...answered.eligibility, results: answered.eligibility.results.map((r) => ({ ...r, name: '𠮷田　花子😀' })) } };
   events.push({ event: await gateway.commitCheckin(odd, Date.now()), name: '吉田　花子〓' });
   // Never reached the service: no file.
   await gateway.commitCheckin({ code: 'CARD_REMOVED', method: null, face: null, consents: {}, eligibility: null }, Date.now());
@@ -174,7 +166,7 @@ t.test('an unavailable folder delays face results, loses none, across a restart;
   writeFileSync(folder, 'not a folder: the share is not mounted'); // mkdir face/ fails (ENOTDIR)
   const config = testConfig(join(dir, 'data'), { url: broker.url }, { medicalInstitutionCode: MIC, status: { port: 0 }, ehrFiles: { enabled: true, folder, requests: false, retrySeconds: 1 } });
   let gateway = await Gateway.start(config, silentLogger, 'test', FEATURES);
-  const person = NAMED_PEOPLE[0]!.person;
+  const person = NAMED_PEOPLE[0]!;
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) ids.push((await gateway.commitCheckin(await outcomeFor(gateway, person, 'face', {}), Date.now())).eventId);
   const feature = ehrFilesFeatureOf(gateway);

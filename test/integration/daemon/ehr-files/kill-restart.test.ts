@@ -15,7 +15,7 @@ import { child, readOfficialFile } from '../../../helpers/official-files.js';
 import { waitFor } from '../../../helpers/ports.js';
 
 const COUNT = 1000;
-const people = NAMED_PEOPLE.filter((p) => p.qualification === 'valid');
+const people = NAMED_PEOPLE.filter((p) => p.qualification === 'valid' && p.person.welfare?.registered !== false); // 医療扶助 未登録 answers 6
 
 function request(i: number): Buffer {
   const p = people[i % people.length]!.person;

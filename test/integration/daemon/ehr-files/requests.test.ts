@@ -17,6 +17,7 @@ import { testConfig } from '../../../helpers/ehr-gateway.js';
 import { removeDir, startMosquitto } from '../../../helpers/mosquitto.js';
 import { child, names, readOfficialFile } from '../../../helpers/official-files.js';
 import { waitFor } from '../../../helpers/ports.js';
+import { eligibilityFor } from '../../../helpers/checkin-events.js';
 
 const MIC = '1312345670';
 const yamada = NAMED_PEOPLE.find((p) => p.id === 'yamada-taro')!.person;
@@ -47,8 +48,8 @@ t.test('requests by number, by card-reader result and batch; bad files answered 
   const gateway = await Gateway.start(config, silentLogger, 'test', FEATURES);
   t.teardown(() => gateway.stop());
   const feature = ehrFilesFeatureOf(gateway);
-  // A check-in to ask about by its face-result identifier.
-  const eligibility = await gateway.devices.line.checkByNumber({ ...sato.insurance, birthDate: sato.birthDate });
+  // A card check-in (its answer as the reference service gives it, drug information agreed) to ask about by its face-result identifier.
+  const eligibility = eligibilityFor(NAMED_PEOPLE.find((p) => p.id === 'sato-hanako')!);
   const checkin = await gateway.commitCheckin({ code: 'ELIGIBLE', method: 'face', face: null, consents: { drugInfo: true }, eligibility }, Date.now());
 
   const req = (name: string, bytes: Buffer | string) => writeFileSync(join(folder, 'req', name), bytes);

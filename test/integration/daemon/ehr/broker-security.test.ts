@@ -63,11 +63,11 @@ t.test('TLS + ACL with the example broker config', async (t) => {
   t.teardown(() => ehr.end());
   await waitFor('the gateway subscribed to the request topics', () => gw.ehr.subscribed);
 
-  const answer = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v1', ...YAMADA });
+  const answer = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v2', ...YAMADA });
   t.match(answer.body, { status: 'answered', code: 'ELIGIBLE' }, 'the EHR publishes an inquiry and reads its answer');
 
   // Forgeries first, then a real check-in: if the ACL let them through they would arrive before it.
-  const forged = JSON.stringify({ schema: 'oqs.checkin.v1', eventId: '00000000-0000-4000-8000-000000000000', forged: true });
+  const forged = JSON.stringify({ schema: 'oqs.checkin.v2', eventId: '00000000-0000-4000-8000-000000000000', forged: true });
   await ehr.client.publishAsync(`${BASE}/checkins`, forged, { qos: 1 }).catch(() => {});
   await ehr.client.publishAsync(`${BASE}/status`, JSON.stringify({ state: 'offline', forged: true }), { qos: 1 }).catch(() => {});
   await ehr.client.publishAsync(`${BASE}/inquiries/rechecks`, JSON.stringify({ forged: true }), { qos: 1 }).catch(() => {});
@@ -86,8 +86,8 @@ t.test('TLS + ACL with the example broker config', async (t) => {
 
   // mosquitto grants any subscription and filters by the ACL at delivery: prove it by delivery.
   await ehr.client.subscribeAsync([`${BASE}/inquiries`, `${BASE}/replies/someone-else`], { qos: 1 });
-  await ehr.client.publishAsync(`${BASE}/inquiries`, JSON.stringify({ schema: 'oqs.inquiry-request.v1', ...YAMADA, requestId: 'for-someone-else', replyTo: `${BASE}/replies/someone-else` }), { qos: 1 });
-  const marker = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v1', ...YAMADA, requestId: 'marker' });
+  await ehr.client.publishAsync(`${BASE}/inquiries`, JSON.stringify({ schema: 'oqs.inquiry-request.v2', ...YAMADA, requestId: 'for-someone-else', replyTo: `${BASE}/replies/someone-else` }), { qos: 1 });
+  const marker = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v2', ...YAMADA, requestId: 'marker' });
   t.equal(marker.body.requestId, 'marker');
   t.same(ehr.on(`${BASE}/inquiries`), [], 'the EHR may not read requests (its own included)');
   t.same(ehr.on(`${BASE}/replies/someone-else`), [], "the EHR may not read another client's replies");
@@ -106,7 +106,7 @@ t.test('TLS + ACL with the example broker config', async (t) => {
   const asEhr = await checkBroker(doctorConfig('ehr'));
   t.equal(asEhr.level, 'FAIL', `doctor with the EHR's certificate fails: ${asEhr.detail}`);
   t.match(asEhr.detail + (asEhr.fix ?? ''), /ACL|authori[sz]ed/i, 'and says it is the ACL');
-  const marker2 = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v1', ...YAMADA, requestId: 'marker-2' });
+  const marker2 = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v2', ...YAMADA, requestId: 'marker-2' });
   t.equal(marker2.body.requestId, 'marker-2');
   t.same(seenByEhr.filter((topic) => topic.includes('doctor')), [], 'no EHR subscriber sees the doctor probe');
 

@@ -33,7 +33,7 @@ t.test('LINE_DOWN check-ins: re-checked, or marked final with the reason', async
     await waitFor('gateway connected', () => gw.gateway.mqtt.connected);
     gw.lineFault('503');
     const down = await cardCheckin(gw, ehr);
-    t.equal(validatePayload('checkin.v1', down), null, 'matches the check-in schema');
+    t.equal(validatePayload('checkin.v2', down), null, 'matches the check-in schema');
     t.match(down, { result: { code: 'LINE_DOWN' }, eligibility: null, recheck: { status: 'none', reason: 'CARD_NEEDED' } });
     t.equal(await gw.ehr.rechecks.depth(), 0, 'nothing queued that would never be answered');
   });
@@ -45,7 +45,7 @@ t.test('LINE_DOWN check-ins: re-checked, or marked final with the reason', async
     gw.gateway.bus.once('checkin', () => void gw.ehr.rechecks.depth().then((n) => (depthAtCommit = n)));
     gw.lineFault('503');
     const down = await cardCheckin(gw, ehr);
-    t.equal(validatePayload('checkin.v1', down), null, 'matches the check-in schema');
+    t.equal(validatePayload('checkin.v2', down), null, 'matches the check-in schema');
     t.match(down, { result: { code: 'LINE_DOWN' }, recheck: { status: 'queued', reason: null } });
     await waitFor('depth read', () => depthAtCommit >= 0);
     t.equal(depthAtCommit, 1, 'the re-check row exists when the event is committed');
@@ -59,7 +59,7 @@ t.test('LINE_DOWN check-ins: re-checked, or marked final with the reason', async
     await waitFor('gateway connected', () => gw.gateway.mqtt.connected);
     gw.lineFault('503');
     const down = await cardCheckin(gw, ehr);
-    t.equal(validatePayload('checkin.v1', down), null);
+    t.equal(validatePayload('checkin.v2', down), null);
     t.match(down, { result: { code: 'LINE_DOWN' }, recheck: { status: 'none', reason: 'REQUESTS_OFF' } });
   });
 

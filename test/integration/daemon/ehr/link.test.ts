@@ -42,8 +42,8 @@ t.test('a check-in re-checked, linked, and recognised the next time', async (t) 
 
   gw.lineFault(null);
   const rechecked = await ehr.waitOn(`${BASE}/inquiries/rechecks`, (m) => m.body.checkinEventId === down.eventId);
-  t.equal(validatePayload('inquiry-response.v1', rechecked.body), null, 'the re-check matches its schema');
-  t.match(rechecked.body, { status: 'rechecked', code: 'ELIGIBLE', requestId: null, result: { person: { name: '山田　太郎' } } });
+  t.equal(validatePayload('inquiry-response.v2', rechecked.body), null, 'the re-check matches its schema');
+  t.match(rechecked.body, { status: 'rechecked', code: 'ELIGIBLE', requestId: null, result: { results: [{ name: '山田　太郎' }] } });
 
   const linked = await ehr.ask(`${BASE}/patients/link`, { schema: 'oqs.patient-link.v1', requestId: 'l-1', eventId: down.eventId, patientId: 'P-0001' });
   t.equal(validatePayload('patient-link-result.v1', linked.body), null);
@@ -51,13 +51,13 @@ t.test('a check-in re-checked, linked, and recognised the next time', async (t) 
 
   const next = await cardCheckin(gw, ehr);
   t.match(next, { result: { code: 'ELIGIBLE' }, patientId: 'P-0001' }, 'the next check-in of the same insured person carries the patient id');
-  t.equal(validatePayload('checkin.v1', next), null, 'and still matches the check-in schema');
+  t.equal(validatePayload('checkin.v2', next), null, 'and still matches the check-in schema');
 
-  const asked = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v1', ...YAMADA });
+  const asked = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v2', ...YAMADA });
   t.match(asked.body, { code: 'ELIGIBLE', patientId: 'P-0001' }, 'an inquiry by the same insurance number carries it too');
-  const guessed = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v1', ...YAMADA, birthDate: '1980-05-13' });
+  const guessed = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v2', ...YAMADA, birthDate: '1980-05-13' });
   t.match(guessed.body, { code: 'NOT_ELIGIBLE', patientId: null }, 'a wrong birth date does not reveal the link');
-  const family = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v1', insurerNumber: '06271233', symbol: '88', number: '2048', branch: '02', birthDate: '2021-06-01' });
+  const family = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v2', insurerNumber: '06271233', symbol: '88', number: '2048', branch: '02', birthDate: '2021-06-01' });
   t.match(family.body, { patientId: null }, 'another insured person is not linked');
 
   const unlinked = await ehr.ask(`${BASE}/patients/link`, { schema: 'oqs.patient-link.v1', eventId: next.eventId, patientId: null });

@@ -19,21 +19,21 @@ t.test('inquiry, batch, link and errors over MQTT 3.1.1 on the embedded broker',
   await waitFor('gateway connected', () => gw.gateway.mqtt.connected);
   await waitFor('the gateway subscribed to the request topics', () => gw.ehr.subscribed);
 
-  const answer = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v1', requestId: 'q-1', ...YAMADA }, { correlation: 'k-1' });
-  t.equal(validatePayload('inquiry-response.v1', answer.body), null);
+  const answer = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v2', requestId: 'q-1', ...YAMADA }, { correlation: 'k-1' });
+  t.equal(validatePayload('inquiry-response.v2', answer.body), null);
   t.match(answer.body, { status: 'answered', code: 'ELIGIBLE', requestId: 'q-1', correlationId: 'k-1' }, 'correlation id echoed in the payload');
   t.equal(answer.correlationData, null, 'no MQTT 5 properties on a 3.1.1 connection');
 
-  const accepted = await ehr.ask(`${BASE}/batches`, { schema: 'oqs.batch-request.v1', patients: [YAMADA, YAMADA] }, { correlation: 'k-2' });
+  const accepted = await ehr.ask(`${BASE}/batches`, { schema: 'oqs.batch-request.v2', patients: [YAMADA, YAMADA] }, { correlation: 'k-2' });
   t.match(accepted.body, { schema: 'oqs.batch-accepted.v1', count: 2, correlationId: 'k-2' });
   const summary = await ehr.waitOn(ehr.replyTopic, (m) => m.body.schema === 'oqs.batch-summary.v1' && m.body.batchId === accepted.body.batchId);
   t.match(summary.body, { count: 2, byCode: { ELIGIBLE: 2 }, correlationId: 'k-2' });
 
-  const bad = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v1', ...YAMADA, branch: 'AB' }, { correlation: 'k-3' });
+  const bad = await ehr.ask(`${BASE}/inquiries`, { schema: 'oqs.inquiry-request.v2', ...YAMADA, branch: 'AB' }, { correlation: 'k-3' });
   t.match(bad.body, { code: 'INVALID_REQUEST', correlationId: 'k-3', errors: [{ field: '/branch' }] });
 
   // A 3.1.1 client that forgets replyTo still hears why, on <base>/errors.
-  await ehr.client.publishAsync(`${BASE}/inquiries`, JSON.stringify({ schema: 'oqs.inquiry-request.v1', requestId: 'forgot', ...YAMADA }), { qos: 1 });
+  await ehr.client.publishAsync(`${BASE}/inquiries`, JSON.stringify({ schema: 'oqs.inquiry-request.v2', requestId: 'forgot', ...YAMADA }), { qos: 1 });
   const forgot = await ehr.waitOn(`${BASE}/errors`, (m) => m.body.requestId === 'forgot');
   t.match(forgot.body, { code: 'INVALID_REQUEST', errors: [{ field: '/replyTo' }] });
 

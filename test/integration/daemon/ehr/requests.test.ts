@@ -7,11 +7,15 @@ import { connectEhr, type Received } from '../../../helpers/ehr-client.js';
 import { startTestGateway } from '../../../helpers/ehr-gateway.js';
 import { removeDir, startMosquitto } from '../../../helpers/mosquitto.js';
 import { waitFor } from '../../../helpers/ports.js';
+import { NAMED_PEOPLE } from '../../../../drivers/line/sim/service/named-people.js';
 
 const BASE = 'oqs/ehrt';
 const YAMADA = { insurerNumber: '01130012', symbol: '1010', number: '2345', branch: '00', birthDate: '1980-05-12' };
 const TANAKA = { insurerNumber: '01230010', symbol: '5201', number: '77', branch: '00', birthDate: '1990-02-14' };
-const inquiry = (fields: object = YAMADA) => ({ schema: 'oqs.inquiry-request.v1', ...fields });
+const satoEntry = NAMED_PEOPLE.find((e) => e.id === 'sato-hanako');
+if (!satoEntry) throw new Error('sato-hanako missing');
+const SATO = { ...satoEntry.person.insurance, birthDate: satoEntry.person.birthDate };
+const inquiry = (fields: object = YAMADA) => ({ schema: 'oqs.inquiry-request.v2', ...fields });
 
 function valid(t: Test, name: SchemaName, m: Received): void {
   t.equal(validatePayload(name, m.body), null, `${name} matches its schema`);
@@ -29,18 +33,40 @@ t.test('requests and answers over MQTT 5', async (t) => {
 
   t.test('an inquiry by number: answered, correlation data echoed', async (t) => {
     const answer = await ehr.ask(`${BASE}/inquiries`, { ...inquiry(), requestId: 'r-1' }, { correlation: 'c-1' });
-    valid(t, 'inquiry-response.v1', answer);
+    valid(t, 'inquiry-response.v2', answer);
     t.equal(answer.correlationData?.toString(), 'c-1', 'MQTT 5 correlation data echoed as a property');
     t.match(answer.body, { status: 'answered', code: 'ELIGIBLE', ok: true, requestId: 'r-1', correlationId: 'c-1', recheckId: null });
-    t.match(answer.body.result, { status: 'valid', person: { name: '山田　太郎', copayRatio: 30, postcode: '100-0005' } });
+    t.match(answer.body.result, { qualificationValidity: '1', qualificationValidityLabel: '有効', referenceClassification: '2', results: [{ name: '山田　太郎', insuredPartialContributionRatio: '030', postNumber: '100-0005' }] });
   });
 
   t.test('a lost qualification and an unknown person are answers, not errors', async (t) => {
     const lost = await ehr.ask(`${BASE}/inquiries`, inquiry(TANAKA));
-    t.match(lost.body, { status: 'answered', code: 'NOT_ELIGIBLE', ok: false, result: { status: 'invalid', reason: '資格喪失' } });
+    t.match(lost.body, { status: 'answered', code: 'NEWER_INSURANCE', ok: false, result: { qualificationValidity: '3', results: [{ reasonOfLoss: '03', disqualificationDate: '2025-10-01' }] } });
+    valid(t, 'inquiry-response.v2', lost);
     const wrongBirth = await ehr.ask(`${BASE}/inquiries`, inquiry({ ...YAMADA, birthDate: '1980-05-13' }));
     t.match(wrongBirth.body, { code: 'NOT_ELIGIBLE' });
-    valid(t, 'inquiry-response.v1', wrongBirth);
+    valid(t, 'inquiry-response.v2', wrongBirth);
+  });
+
+  t.test('visitDate reaches the line (資格確認日) and limitConsent is the request\'s own 限度額 consent', async (t) => {
+    const before = await ehr.ask(`${BASE}/inquiries`, { ...inquiry(TANAKA), visitDate: '2025-09-01' });
+    valid(t, 'inquiry-response.v2', before);
+    t.match(before.body, { code: 'ELIGIBLE', result: { qualificationValidity: '1', qualificationConfirmationDate: '2025-09-01' } }, 'last visit, before she changed insurance');
+    const withLimit = await ehr.ask(`${BASE}/inquiries`, { ...inquiry(SATO), limitConsent: true });
+    valid(t, 'inquiry-response.v2', withLimit);
+    t.match(withLimit.body.result, { results: [{ limitApplicationCertificateRelatedConsFlg: '1', limitApplicationCertificateRelatedInfo: { limitApplicationCertificateClassificationFlag: 'A03' } }] });
+    const without = await ehr.ask(`${BASE}/inquiries`, inquiry(SATO));
+    t.match(without.body.result, { results: [{ limitApplicationCertificateRelatedConsFlg: '0', limitApplicationCertificateRelatedInfo: null }] });
+    for (const [what, body, text] of [
+      ['a visit date in the future', { ...inquiry(), visitDate: '2999-01-01' }, 'not in the future'],
+      ['not a date', { ...inquiry(), visitDate: '2025-02-30' }, 'format'],
+      ['limitConsent not a boolean', { ...inquiry(), limitConsent: 'yes' }, 'boolean'],
+    ] as const) {
+      const answer = await ehr.ask(`${BASE}/inquiries`, body);
+      valid(t, 'error.v1', answer);
+      const errors = answer.body.errors as { field: string; message: string }[];
+      t.ok(answer.body.code === 'INVALID_REQUEST' && errors.some((e) => e.message.includes(text)), `${what}: ${JSON.stringify(errors)}`);
+    }
   });
 
   t.test('bad inquiries get an error naming the field', async (t) => {
@@ -49,7 +75,7 @@ t.test('requests and answers over MQTT 5', async (t) => {
       ['bad birth date', inquiry({ ...YAMADA, birthDate: '1980-13-45' }), '/birthDate', ''],
       ['check digit', inquiry({ ...YAMADA, insurerNumber: '01130013' }), '/insurerNumber', 'check digit'],
       ['unknown field (counted, never named: issue 17)', { ...inquiry(), individualNumber: '123456789012' }, '', '1 field not in the schema'],
-      ['wrong schema', { ...YAMADA, schema: 'oqs.inquiry.v0' }, '/schema', 'oqs.inquiry-request.v1'],
+      ['wrong schema', { ...YAMADA, schema: 'oqs.inquiry.v0' }, '/schema', 'oqs.inquiry-request.v2'],
       ['not JSON', 'hello', '', 'JSON'],
     ];
     for (const [what, body, field, text] of cases) {
@@ -88,29 +114,31 @@ t.test('requests and answers over MQTT 5', async (t) => {
 
   t.test('a batch: accepted at once, one item per patient, then a summary', async (t) => {
     const patients = [{ ref: 'b-1', ...YAMADA }, { ref: 'b-2', ...TANAKA }, { ref: 'b-3', ...YAMADA, birthDate: '1980-01-01' }];
-    const accepted = await ehr.ask(`${BASE}/batches`, { schema: 'oqs.batch-request.v1', requestId: 'batch-1', patients }, { correlation: 'bc-1' });
+    const accepted = await ehr.ask(`${BASE}/batches`, { schema: 'oqs.batch-request.v2', requestId: 'batch-1', patients }, { correlation: 'bc-1' });
     valid(t, 'batch-accepted.v1', accepted);
     t.match(accepted.body, { count: 3, duplicate: false, requestId: 'batch-1', correlationId: 'bc-1' });
     const batchId = accepted.body.batchId as string;
     const summary = await ehr.waitOn(ehr.replyTopic, (m) => m.body.schema === 'oqs.batch-summary.v1' && m.body.batchId === batchId);
     valid(t, 'batch-summary.v1', summary);
-    t.match(summary.body, { count: 3, byCode: { ELIGIBLE: 1, NOT_ELIGIBLE: 2 }, queued: 0 });
-    const items = ehr.on(ehr.replyTopic).filter((m) => m.body.schema === 'oqs.batch-item.v1' && m.body.batchId === batchId);
-    t.same(items.map((m) => [m.body.index, m.body.ref, m.body.code]).sort(), [[0, 'b-1', 'ELIGIBLE'], [1, 'b-2', 'NOT_ELIGIBLE'], [2, 'b-3', 'NOT_ELIGIBLE']]);
-    for (const item of items) valid(t, 'batch-item.v1', item);
+    t.match(summary.body, { count: 3, byCode: { ELIGIBLE: 1, NEWER_INSURANCE: 1, NOT_ELIGIBLE: 1 }, queued: 0 });
+    const items = ehr.on(ehr.replyTopic).filter((m) => m.body.schema === 'oqs.batch-item.v2' && m.body.batchId === batchId);
+    t.same(items.map((m) => [m.body.index, m.body.ref, m.body.code]).sort(), [[0, 'b-1', 'ELIGIBLE'], [1, 'b-2', 'NEWER_INSURANCE'], [2, 'b-3', 'NOT_ELIGIBLE']]);
+    for (const item of items) valid(t, 'batch-item.v2', item);
 
-    const again = await ehr.ask(`${BASE}/batches`, { schema: 'oqs.batch-request.v1', requestId: 'batch-1', patients });
+    const again = await ehr.ask(`${BASE}/batches`, { schema: 'oqs.batch-request.v2', requestId: 'batch-1', patients });
     t.match(again.body, { batchId, duplicate: true }, 'the same request again is the same batch, not run twice');
     await gw.ehr.batches.idle();
     t.equal(ehr.on(ehr.replyTopic).filter((m) => m.body.schema === 'oqs.batch-summary.v1').length, 1);
   });
 
   t.test('bad batches name the field', async (t) => {
-    const tooMany = await ehr.ask(`${BASE}/batches`, { schema: 'oqs.batch-request.v1', patients: Array.from({ length: 11 }, () => YAMADA) });
+    const tooMany = await ehr.ask(`${BASE}/batches`, { schema: 'oqs.batch-request.v2', patients: Array.from({ length: 11 }, () => YAMADA) });
     t.match(tooMany.body, { code: 'BATCH_TOO_LARGE', errors: [{ field: '/patients' }] });
-    const badOne = await ehr.ask(`${BASE}/batches`, { schema: 'oqs.batch-request.v1', patients: [YAMADA, YAMADA, { ...YAMADA, branch: '0' }] });
+    const badOne = await ehr.ask(`${BASE}/batches`, { schema: 'oqs.batch-request.v2', patients: [YAMADA, YAMADA, { ...YAMADA, branch: '0' }] });
     t.match(badOne.body, { code: 'INVALID_REQUEST', errors: [{ field: '/patients/2/branch' }] });
-    const empty = await ehr.ask(`${BASE}/batches`, { schema: 'oqs.batch-request.v1', patients: [] });
+    const dated = await ehr.ask(`${BASE}/batches`, { schema: 'oqs.batch-request.v2', visitDate: '2999-12-31', patients: [YAMADA, { ...YAMADA, visitDate: '2999-01-01' }] });
+    t.same(dated.body.errors, [{ field: '/visitDate', message: 'must be a real date, not in the future (資格確認日)' }, { field: '/patients/1/visitDate', message: 'must be a real date, not in the future (資格確認日)' }], 'a bad batch visitDate is named once; a patient\'s own is named with its index');
+    const empty = await ehr.ask(`${BASE}/batches`, { schema: 'oqs.batch-request.v2', patients: [] });
     t.match(empty.body, { code: 'INVALID_REQUEST', errors: [{ field: '/patients' }] });
     valid(t, 'error.v1', empty);
   });
@@ -118,20 +146,20 @@ t.test('requests and answers over MQTT 5', async (t) => {
   t.test('line down: LINE_DOWN at once, queued, the re-checked answer published later', async (t) => {
     gw.lineFault('503');
     const queued = await ehr.ask(`${BASE}/inquiries`, { ...inquiry(), requestId: 'down-1' });
-    valid(t, 'inquiry-response.v1', queued);
+    valid(t, 'inquiry-response.v2', queued);
     t.match(queued.body, { status: 'queued', code: 'LINE_DOWN', ok: false, result: null });
     const recheckId = queued.body.recheckId as string;
     t.type(recheckId, 'string');
-    const batch = await ehr.ask(`${BASE}/batches`, { schema: 'oqs.batch-request.v1', patients: [YAMADA] });
-    const item = await ehr.waitOn(ehr.replyTopic, (m) => m.body.schema === 'oqs.batch-item.v1' && m.body.batchId === batch.body.batchId);
+    const batch = await ehr.ask(`${BASE}/batches`, { schema: 'oqs.batch-request.v2', patients: [YAMADA] });
+    const item = await ehr.waitOn(ehr.replyTopic, (m) => m.body.schema === 'oqs.batch-item.v2' && m.body.batchId === batch.body.batchId);
     t.match(item.body, { code: 'LINE_DOWN', ok: false });
     t.type(item.body.recheckId, 'string', 'a batch patient the line missed is queued too');
     t.equal(await gw.ehr.rechecks.depth(), 2);
 
     gw.lineFault(null);
     const rechecked = await ehr.waitOn(`${BASE}/inquiries/rechecks`, (m) => m.body.recheckId === recheckId);
-    valid(t, 'inquiry-response.v1', rechecked);
-    t.match(rechecked.body, { status: 'rechecked', code: 'ELIGIBLE', requestId: 'down-1', result: { status: 'valid' } });
+    valid(t, 'inquiry-response.v2', rechecked);
+    t.match(rechecked.body, { status: 'rechecked', code: 'ELIGIBLE', requestId: 'down-1', result: { qualificationValidity: '1' } });
     await ehr.waitOn(`${BASE}/inquiries/rechecks`, (m) => m.body.recheckId === item.body.recheckId);
     await waitFor('re-check queue empty', async () => (await gw.ehr.rechecks.depth()) === 0);
   });

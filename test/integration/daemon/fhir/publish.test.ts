@@ -2,6 +2,7 @@
 // service are committed by the gateway; each one's Bundle arrives on <base>/fhir/checkins (QoS 1),
 // validates against base R4 and our JP Core rules, and names the same event; `oqsgw fhir <id>`
 // prints the same Bundle; a Bundle still owed when the gateway stopped is published after restart.
+import { codeOfAnswer } from '../../../../drivers/line/eligibility.js';
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ const BY_NUMBER = NAMED_PEOPLE.filter((p) => p.qualification === 'valid' || p.qu
 async function answeredOutcome(gateway: Gateway, index: number): Promise<CheckinOutcome> {
   const entry = BY_NUMBER[index % BY_NUMBER.length]!;
   const eligibility = await gateway.devices.line.checkByNumber({ ...entry.person.insurance, birthDate: entry.person.birthDate });
-  return { code: eligibility.status === 'valid' ? 'ELIGIBLE' : 'NOT_ELIGIBLE', method: 'number', face: null, consents: {}, eligibility };
+  return { code: codeOfAnswer(eligibility), method: 'number', face: null, consents: {}, eligibility };
 }
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -62,7 +63,7 @@ t.test('check-ins as JP Core Bundles on <base>/fhir/checkins; oqsgw fhir prints 
     if (!bundle) throw new Error(`no Bundle for ${event.eventId}`);
     t.same(fhirProblems(bundle.body), [], 'validates against R4 and the JP Core rules');
     const patient = (bundle.body.entry as { resource: { resourceType: string; birthDate?: string } }[]).find((e) => e.resource.resourceType === 'Patient');
-    t.equal(patient?.resource.birthDate, event.eligibility?.person?.birthDate, 'the Bundle describes this check-in\'s patient');
+    t.equal(patient?.resource.birthDate, event.eligibility?.results[0]?.birthdate, 'the Bundle describes this check-in\'s patient');
   }
   t.notOk(bundles.some((b) => b.body.id === removed.eventId));
 

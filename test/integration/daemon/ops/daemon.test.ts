@@ -13,7 +13,7 @@ import { startNotifyReceiver } from '../../../helpers/ops-notify.js';
 import { freePort, waitFor } from '../../../helpers/ports.js';
 
 type Json = Record<string, unknown>;
-interface Person { name: string; nameKana: string; address: string; postcode: string; birthDate: string; insurance: { insurerNumber: string; number: string } }
+interface Person { name: string; nameKana: string; address: string; postNumber: string; birthdate: string; insurerNumber: string; insuredIdentificationNumber: string }
 
 /** TimeoutStopSec= of the shipped unit, in ms: the budget a graceful stop must fit in. */
 function unitStopTimeoutMs(): number {
@@ -27,11 +27,11 @@ function leaks(text: string, people: Person[]): string[] {
   const found = new Set<string>();
   const token = (value: string) => new RegExp(`(?<![0-9A-Za-z])${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![0-9A-Za-z])`);
   for (const p of people) {
-    const values = [p.name, p.nameKana, p.address, p.postcode, p.birthDate, p.insurance.insurerNumber];
-    if (p.insurance.number.length >= 6) values.push(p.insurance.number);
+    const values = [p.name, p.nameKana, p.address, p.postNumber, p.birthdate, p.insurerNumber];
+    if (p.insuredIdentificationNumber.length >= 6) values.push(p.insuredIdentificationNumber);
     for (const v of values) if (v && token(v).test(text)) found.add(v);
   }
-  for (const key of ['"person"', '"nameKana"', '"address"', '"insurerNumber"', '"birthDate"']) if (text.includes(key)) found.add(key);
+  for (const key of ['"results"', '"nameKana"', '"address"', '"insurerNumber"', '"birthdate"']) if (text.includes(key)) found.add(key);
   return [...found];
 }
 
@@ -80,7 +80,7 @@ t.test('status endpoint, warnings and systemd notifications of a running demo ga
     if (topic === 'oqs/opst/status') statuses.push(body);
   });
   await ehr.subscribeAsync('oqs/opst/#', { qos: 1 });
-  const people = () => checkins.map((c) => (c.eligibility as { person?: Person } | null)?.person).filter((p): p is Person => !!p);
+  const people = () => checkins.flatMap((c) => (c.eligibility as { results?: Person[] } | null)?.results ?? []);
   await waitFor('three check-ins with patient data', () => people().length >= 3, 60000).catch(fail);
   await waitFor('watchdog pings', () => notify.lines().filter((l) => l === 'WATCHDOG=1').length >= 2, 20000).catch(fail);
 

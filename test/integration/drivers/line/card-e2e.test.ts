@@ -24,9 +24,9 @@ t.test('a card-signed challenge verifies at the service', async (t) => {
   const challenge = await client.challenge();
   const signature = await session.signDigest(createHash('sha256').update(challenge, 'utf8').digest());
   const result = await client.checkByCard({ certificate, method: 'pin', proof: { challenge, signature }, consents: { specificDisease: true } });
-  t.equal(result.status, 'valid');
-  t.equal(result.person?.name, '佐藤　花子');
-  t.equal(result.person?.specificDisease?.copayLimitYen, 10000);
+  t.equal(result.qualificationValidity, '1');
+  t.equal(result.results[0]?.name, '佐藤　花子');
+  t.equal(result.results[0]?.specificDiseasesCertificateList[0]?.specificDiseasesSelfPay, '10000');
   const forged = Buffer.from(signature);
   forged[10] = (forged[10] ?? 0) ^ 0xff;
   const other = await client.challenge();

@@ -28,7 +28,7 @@ t.test('each fault gives its result code', async (t) => {
     t.same(batch.map((b) => (b.ok ? 'ok' : b.code)), [code, code], `batch: ${kind} marks each patient, does not throw`);
   }
   service.setFaults({ latencyMs: 0, jitterMs: 0, faults: [] });
-  t.equal((await client.checkByNumber(numberCheck)).status, 'valid', 'back to normal');
+  t.equal((await client.checkByNumber(numberCheck)).qualificationValidity, '1', 'back to normal');
 });
 
 t.test('retries: by number yes, card only when it never left', async (t) => {
@@ -61,7 +61,7 @@ t.test('the breaker opens and fails fast, then closes after a good probe', async
   service.setFaults({ latencyMs: 0, jitterMs: 0, faults: [] });
   await new Promise((resolve) => setTimeout(resolve, 400)); // past the cool-down
   t.equal(client.health().breaker, 'half-open');
-  t.equal((await client.checkByNumber(numberCheck)).status, 'valid', 'the probe goes through');
+  t.equal((await client.checkByNumber(numberCheck)).qualificationValidity, '1', 'the probe goes through');
   t.equal(client.health().breaker, 'closed');
 });
 

@@ -6,23 +6,25 @@ import { join } from 'node:path';
 import { silentLogger } from '../../../../vocabulary/log.js';
 import { HttpsEligibilityClient } from '../../../../drivers/line/https-client.js';
 import { pkiDir } from '../../../helpers/line-harness.js';
+import { fakeResult } from '../../../helpers/flow-fakes.js';
 
-const header = { processExecutionTime: 'now', referenceClassification: 'number', segmentOfResult: 'normal', errorCode: null, errorMessage: null };
-const goodResult = {
-  status: 'valid', reason: null, registered: true, person: null,
-  viewable: { drugInfo: false, checkupInfo: false, medicalInfo: false }, checkedAt: 'now',
-};
+const header = { processExecutionTime: 'now', referenceClassification: '2', segmentOfResult: '1', errorCode: null, errorMessage: null };
+const goodResult = fakeResult('valid');
+const person = goodResult.results[0];
 const BODIES: readonly [string, number, string][] = [
   ['null', 200, 'null'],
   ['array', 200, '[]'],
   ['empty', 200, ''],
   ['no header', 200, JSON.stringify({ result: goodResult })],
   ['normal without result', 200, JSON.stringify({ header, result: null })],
-  ['unknown status', 200, JSON.stringify({ header, result: { ...goodResult, status: 'probably' } })],
-  ['copay over 100', 200, JSON.stringify({ header, result: { ...goodResult, person: { copayRatio: 300 } } })],
+  ['unknown validity code', 200, JSON.stringify({ header, result: { ...goodResult, qualificationValidity: '7' } })],
+  ['label not matching its code', 200, JSON.stringify({ header, result: { ...goodResult, qualificationValidityLabel: '無効' } })],
+  ['unknown element', 200, JSON.stringify({ header, result: { ...goodResult, MysteryElement: '1' } })],
+  ['several results where one is expected', 200, JSON.stringify({ header, result: { ...goodResult, results: [person, person] } })],
+  ['copay not 3 digits', 200, JSON.stringify({ header, result: { ...goodResult, results: [{ ...person, insuredPartialContributionRatio: '30' }] } })],
+  ['unknown 限度額 code', 200, JSON.stringify({ header, result: { ...goodResult, results: [{ ...person, limitApplicationCertificateRelatedConsFlg: '1', limitApplicationCertificateRelatedInfo: { limitApplicationCertificateClassification: '01', limitApplicationCertificateClassificationLabel: '限度額適用認定証', limitApplicationCertificateClassificationFlag: 'B11', limitApplicationCertificateClassificationFlagLabel: '一般', limitApplicationCertificateDate: null, limitApplicationCertificateValidStartDate: '2020-01-01', limitApplicationCertificateValidEndDate: null, limitApplicationCertificateLongTermDate: null } }] } })],
   ['4xx without error header', 400, JSON.stringify({ error: 'nope' })],
   ['redirect', 302, ''],
-  ['reason not a string', 200, JSON.stringify({ header, result: { ...goodResult, reason: 12 } })],
   ['prototype pollution', 200, '{"__proto__": {"status": "valid"}, "header": 1}'],
   ['deep nesting', 200, '['.repeat(5000) + ']'.repeat(5000)],
 ];
@@ -58,10 +60,17 @@ t.test('nonsense answers are LINE_ERROR', async (t) => {
     const batch = await client.checkBatch([query]);
     t.same(batch.map((b) => (b.ok ? 'ok' : b.code)), ['LINE_ERROR'], `batch: ${name}`);
   }
+  // A bad field is named in the error, on single answers and batch items alike.
+  next = [200, JSON.stringify({ header, result: { ...goodResult, qualificationValidityLabel: '無効' } })];
+  await t.rejects(client.checkByNumber(query), { code: 'LINE_ERROR', message: /\/qualificationValidityLabel/ }, 'the error names the field');
+  next = [200, JSON.stringify({ header, result: { ...goodResult, MysteryElement: '1' } })];
+  await t.rejects(client.checkByNumber(query), { code: 'LINE_ERROR', message: /result\/MysteryElement: is not a known element/ }, 'an unknown element is named');
+  next = [200, JSON.stringify({ header, items: [{ index: 0, header, result: { ...goodResult, results: [person, person] } }] })];
+  t.match((await client.checkBatch([query]))[0], { ok: false, code: 'LINE_ERROR', message: /several results where one is expected/ }, 'batch item: several results where one is expected');
   // A batch answer for other patients than asked.
   next = [200, JSON.stringify({ header, items: [{ index: 1, header, result: goodResult }] })];
   t.same((await client.checkBatch([query])).map((b) => (b.ok ? 'ok' : b.code)), ['LINE_ERROR'], 'batch: wrong index');
   next = [200, JSON.stringify({ header, items: [{ index: 0, header, result: goodResult }] })];
-  t.same((await client.checkBatch([query])).map((b) => (b.ok ? b.result.status : b.code)), ['valid'], 'and a right one passes');
+  t.same((await client.checkBatch([query])).map((b) => (b.ok ? b.result.qualificationValidity : b.code)), ['1'], 'and a right one passes');
   t.equal(paths.at(-1), '/oqs/v1/inquiries/batch', 'a path prefix in line.url is kept');
 });

@@ -10,7 +10,7 @@ const numberCheck = { insurerNumber: '01130012', symbol: '1010', number: '2345',
 
 t.test('the right pair talks', async (t) => {
   const { client } = await startHarness(t);
-  t.equal((await client.checkByNumber(numberCheck)).status, 'valid');
+  t.equal((await client.checkByNumber(numberCheck)).qualificationValidity, '1');
 });
 
 t.test('a client certificate from another CA is refused by the service', async (t) => {

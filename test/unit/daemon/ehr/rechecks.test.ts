@@ -66,8 +66,8 @@ t.test('queued while the line is down, published once it answers', async (t) => 
   await s.queue.runDue();
   t.equal(await s.queue.depth(), 0);
   const [answer] = await s.published();
-  t.match(answer, { schema: 'oqs.inquiry-response.v1', eventId: id, recheckId: id, status: 'rechecked', code: 'ELIGIBLE', requestId: 'r-1', correlationId: 'c-1', patientId: 'P-7', checkinEventId: null });
-  t.equal(validatePayload('inquiry-response.v1', answer), null);
+  t.match(answer, { schema: 'oqs.inquiry-response.v2', eventId: id, recheckId: id, status: 'rechecked', code: 'ELIGIBLE', requestId: 'r-1', correlationId: 'c-1', patientId: 'P-7', checkinEventId: null });
+  t.equal(validatePayload('inquiry-response.v2', answer), null);
 });
 
 t.test('a final failure is published; an old one expires', async (t) => {
@@ -110,7 +110,7 @@ t.test('a batch interrupted half-way resumes with the patients not answered yet'
   await s.db.run('INSERT INTO ehr_batches (batch_id, request_id, reply_topic, correlation_id, patients, count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     [batchId, 'r', 'oqs/gw/replies/ehr', null, JSON.stringify(patients), 5, 0]);
   // The first run answered patients 0 and 1 before the crash.
-  for (const index of [0, 1]) await s.outbox.commit(`${batchId}/${index}`, 'oqs/gw/replies/ehr', { schema: 'oqs.batch-item.v1', code: 'ELIGIBLE', recheckId: null });
+  for (const index of [0, 1]) await s.outbox.commit(`${batchId}/${index}`, 'oqs/gw/replies/ehr', { schema: 'oqs.batch-item.v2', code: 'ELIGIBLE', recheckId: null });
   t.equal(await runner.resume(), 1);
   await runner.idle();
   t.same(s.line.asked.map((p) => p.number), ['1002', '1003', '1004'], 'only the unanswered patients are asked');
@@ -135,7 +135,7 @@ t.test('a patient the service left out of its answer still gets an item', async 
     [batchId, null, 'oqs/gw/replies/ehr', null, JSON.stringify([ASK, ASK, ASK].map((p) => ({ ...p, ref: null }))), 3, 0]);
   await runner.resume();
   await runner.idle();
-  const items = (await s.published()).filter((m) => m.schema === 'oqs.batch-item.v1');
+  const items = (await s.published()).filter((m) => m.schema === 'oqs.batch-item.v2');
   t.same(items.map((m) => [m.index, m.code]), [[0, 'ELIGIBLE'], [1, 'NOT_ELIGIBLE'], [2, 'LINE_ERROR']]);
   t.match((await s.published()).find((m) => m.schema === 'oqs.batch-summary.v1'), { count: 3, byCode: { ELIGIBLE: 1, NOT_ELIGIBLE: 1, LINE_ERROR: 1 } });
 });

@@ -33,10 +33,10 @@ t.test('reply topics stay under the gateway prefix, without wildcards', async (t
 });
 
 t.test('the validator names every field at fault', async (t) => {
-  t.equal(validatePayload('inquiry-request.v1', { schema: 'oqs.inquiry-request.v1', insurerNumber: '01130012', symbol: '', number: '1', branch: '00', birthDate: '1980-01-01' }), null);
-  const errors = validatePayload('inquiry-request.v1', { schema: 'oqs.inquiry-request.v1', insurerNumber: '123', symbol: 5, number: '1', birthDate: '1980-01-01', extra: 1 });
+  t.equal(validatePayload('inquiry-request.v2', { schema: 'oqs.inquiry-request.v2', insurerNumber: '01130012', symbol: '', number: '1', branch: '00', birthDate: '1980-01-01' }), null);
+  const errors = validatePayload('inquiry-request.v2', { schema: 'oqs.inquiry-request.v2', insurerNumber: '123', symbol: 5, number: '1', birthDate: '1980-01-01', extra: 1 });
   t.same(errors?.map((e) => e.field).sort(), ['', '/branch', '/insurerNumber', '/symbol'], 'the unknown key is counted on its object, not named (issue 17)');
-  t.same(validatePayload('batch-request.v1', { schema: 'oqs.batch-request.v1', patients: [{ insurerNumber: '01130012', symbol: '', number: '1', branch: 'x', birthDate: '1980-01-01' }] })?.map((e) => e.field), ['/patients/0/branch']);
+  t.same(validatePayload('batch-request.v2', { schema: 'oqs.batch-request.v2', patients: [{ insurerNumber: '01130012', symbol: '', number: '1', branch: 'x', birthDate: '1980-01-01' }] })?.map((e) => e.field), ['/patients/0/branch']);
   t.same(validatePayload('patient-link.v1', { schema: 'oqs.patient-link.v1', eventId: 'nope', patientId: 'P' })?.map((e) => e.field), ['/eventId']);
 });
 
@@ -51,13 +51,13 @@ t.test('insurer check digits and real dates', async (t) => {
 });
 
 t.test('whatever arrives, the answer is a list of named fields, never a crash', async (t) => {
-  for (const junk of [null, [], 42, 'text', true, { schema: 'oqs.batch-request.v1', patients: {} }, { schema: 'oqs.batch-request.v1', patients: [null, 7] }]) {
+  for (const junk of [null, [], 42, 'text', true, { schema: 'oqs.batch-request.v2', patients: {} }, { schema: 'oqs.batch-request.v2', patients: [null, 7] }]) {
     const request = parseRequest('batch', 'oqs/gw1/batches', Buffer.from(JSON.stringify(junk)), packet(), PREFIX);
     t.equal(request.reply, null);
-    const errors = validatePayload('batch-request.v1', request.body);
+    const errors = validatePayload('batch-request.v2', request.body);
     t.ok(errors && errors.length > 0 && errors.every((e) => typeof e.field === 'string' && e.message.length > 0), JSON.stringify(junk));
   }
   const deep = '['.repeat(5000) + ']'.repeat(5000);
   t.equal(parseRequest('inquiry', 't', Buffer.from(deep), packet(), PREFIX).body !== undefined, true, 'deep nesting parses or is refused without a crash');
-  t.ok(validatePayload('inquiry-request.v1', JSON.parse(deep)));
+  t.ok(validatePayload('inquiry-request.v2', JSON.parse(deep)));
 });

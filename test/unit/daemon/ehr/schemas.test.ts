@@ -5,7 +5,7 @@ import { REQUEST_ERROR_CODES } from '../../../../daemon/ehr/responder.js';
 import { validatePayload, type SchemaName } from '../../../../daemon/mqtt/schemas.js';
 import { fromRoot } from '../../../../vocabulary/paths.js';
 
-const NAMES: SchemaName[] = ['inquiry-request.v1', 'inquiry-response.v1', 'batch-request.v1', 'batch-accepted.v1', 'batch-item.v1', 'batch-summary.v1', 'patient-link.v1', 'patient-link-result.v1', 'error.v1'];
+const NAMES: SchemaName[] = ['inquiry-request.v2', 'inquiry-response.v2', 'batch-request.v2', 'batch-accepted.v1', 'batch-item.v2', 'batch-summary.v1', 'patient-link.v1', 'patient-link-result.v1', 'error.v1'];
 const read = (name: string) => JSON.parse(readFileSync(fromRoot('schemas', `${name}.schema.json`), 'utf8')) as Record<string, unknown> & { properties: Record<string, { const?: string; enum?: string[] }> };
 
 t.test('each payload kind has a schema file whose const names it', async (t) => {

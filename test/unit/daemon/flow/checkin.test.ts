@@ -66,7 +66,7 @@ t.test('face match, consent and a valid insurance: ELIGIBLE with patient data', 
   t.equal(event.result.ok, true);
   t.equal(event.method, 'face');
   t.equal(event.face?.decision, 'match');
-  t.equal(event.eligibility?.person?.name, '山田 太郎');
+  t.equal(event.eligibility?.results[0]?.name, '山田　太郎');
   t.same(states, ['card', 'face', 'consent', 'querying', 'done']);
   t.equal(committed.length, 1, 'committed exactly once');
   t.equal(line.requests[0]?.method, 'face');
@@ -74,8 +74,8 @@ t.test('face match, consent and a valid insurance: ELIGIBLE with patient data', 
 });
 
 t.test('consents answered on the panel travel to the line and the event', async (t) => {
-  const { event, line } = await run({ panel: { consent: { drugInfo: true, checkupInfo: false, medicalInfo: true, limitCertificate: false, specificDisease: true } } });
-  t.same(line.requests[0]?.consents, { drugInfo: true, checkupInfo: false, medicalInfo: true, limitCertificate: false, specificDisease: true });
+  const { event, line } = await run({ panel: { consent: { drugInfo: true, checkupInfo: false, medicalInfo: true, limitCertificate: false, specificDisease: true, operationInfo: false } } });
+  t.same(line.requests[0]?.consents, { drugInfo: true, checkupInfo: false, medicalInfo: true, limitCertificate: false, specificDisease: true, operationInfo: false });
   t.same(event.consents, line.requests[0]?.consents);
 });
 
@@ -167,7 +167,7 @@ t.test('consent cancelled and consent timed out', async (t) => {
 t.test('insurance not valid: NOT_ELIGIBLE, the service answer is kept', async (t) => {
   const { event } = await run({ line: 'invalid' });
   t.equal(event.result.code, 'NOT_ELIGIBLE');
-  t.equal(event.eligibility?.status, 'invalid');
+  t.equal(event.eligibility?.qualificationValidity, '2');
 });
 
 t.test('card not registered for insurance use: NOT_REGISTERED', async (t) => {

@@ -26,7 +26,7 @@ t.test('the register is deterministic, varied and valid', async (t) => {
   t.same([...kinds].sort(), ['expired', 'lost', 'valid']);
   t.ok(a.entries.some((e) => e.person.personFamily === 'family'), 'family members');
   t.ok(a.entries.some((e) => e.person.limitCertificate), 'limit certificates');
-  t.ok(a.entries.some((e) => e.person.specificDisease), 'specific-disease certificates');
+  t.ok(a.entries.some((e) => e.person.specificDiseases.length > 0), 'specific-disease certificates');
   t.ok(a.entries.some((e) => e.person.elderlyCopayRatio !== null), 'elderly recipients');
   t.ok(a.entries.some((e) => !e.cardRegistered), 'cards not registered for insurance use');
   t.ok(a.entries.every((e) => /[\u4e00-\u9fff]/.test(e.person.name) && /^[\u30a0-\u30ff\u3000]+$/.test(e.person.nameKana)), 'kanji names, katakana readings');
