@@ -16,7 +16,7 @@ export async function handlePatientLink(request: IncomingRequest, links: Patient
   }
   if (outcome.kind === 'not-linkable') {
     return responder.error(request, 'NOT_LINKABLE', 'this check-in carries no insurance identity (the patient was not identified, or the service did not answer)',
-      [{ field: '/eventId', message: 'names a check-in without eligibility.person' }]);
+      [{ field: '/eventId', message: 'names a check-in without one insured person in eligibility.results' }]);
   }
   if (!request.reply) return; // a link without a reply topic is fire-and-forget; errors still go to <base>/errors
   await responder.send(request.reply, {

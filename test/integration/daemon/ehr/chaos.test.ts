@@ -78,14 +78,14 @@ t.test('chaos: 10 broker restarts, 3 SIGKILLs, check-ins + inquiries + a 1,000-p
   await waitFor('a first check-in', () => checkins().length >= 1, 30000).catch((e: Error) => { throw new Error(`${e.message}\n${daemon.output()}`); });
 
   const sendBatch = () => ehr.publishAsync(`${BASE}/batches`, JSON.stringify({
-    schema: 'oqs.batch-request.v1', requestId: 'chaos-batch', patients: Array.from({ length: 1000 }, (_, i) => ({ ref: `b${i}`, ...YAMADA })),
+    schema: 'oqs.batch-request.v2', requestId: 'chaos-batch', patients: Array.from({ length: 1000 }, (_, i) => ({ ref: `b${i}`, ...YAMADA })),
   }), { qos: 1, properties: { responseTopic: `${BASE}/replies/chaos/batch` } });
   const daemonUp = () => waitFor('the daemon up again', () => daemon.output().includes('Ctrl-C stops'), 30000);
 
   let inquiries = 0;
   const asking = setInterval(() => {
     inquiries++;
-    void desk.publishAsync(`${BASE}/inquiries`, JSON.stringify({ schema: 'oqs.inquiry-request.v1', requestId: `q${inquiries}`, ...YAMADA }), {
+    void desk.publishAsync(`${BASE}/inquiries`, JSON.stringify({ schema: 'oqs.inquiry-request.v2', requestId: `q${inquiries}`, ...YAMADA }), {
       qos: 1, properties: { responseTopic: `${BASE}/replies/desk/x` },
     }).catch(() => {});
   }, 700);
