@@ -37,10 +37,22 @@ export function fromNetworkError(error: unknown, reusedSocket: boolean): LineFai
   if (isTlsError(code, message)) {
     // A server presenting the wrong certificate will not fix itself by asking again.
     const trust = code.includes('CERT') || code.startsWith('ERR_TLS') || code.includes('VERIFY') || /certificate/i.test(message);
-    return { code: 'LINE_DOWN', message: `TLS: ${code || message}`, lineFault: true, transient: !trust, notSent: true };
+    // Name the config key to look at: theirs not trusted by line.ca (or another host: line.url),
+    // or ours refused in the handshake (an alert: unknown CA, bad certificate) -> line.cert.
+    const alert = /alert/i.test(code + message);
+    const hint = alert ? 'the service refused our client certificate: check line.cert / line.key are the registered pair'
+      : trust ? "the service's certificate does not chain to line.ca (or is for another host): check line.ca and line.url"
+        : 'TLS handshake failed: check line.url, line.ca and line.cert';
+    return { code: 'LINE_DOWN', message: `TLS: ${code || message} (${hint})`, lineFault: true, transient: !trust && !alert, notSent: true };
   }
   const notSent = NOT_SENT.has(code) || (reusedSocket && code === 'ECONNRESET');
   return { code: 'LINE_DOWN', message: `${code || 'network'}: ${message}`, lineFault: true, transient: TRANSIENT.has(code) || message === 'socket hang up', notSent };
+}
+
+/** A reset right after a fresh TLS handshake: the TLS 1.3 way of refusing our client certificate. */
+export function refusedAfterHandshake(failure: LineFailure): LineFailure {
+  if (!/ECONNRESET|socket hang up|EPIPE/.test(failure.message)) return failure;
+  return { ...failure, message: `${failure.message} right after the TLS handshake (the service refused our client certificate? check line.cert / line.key are the registered pair)` };
 }
 
 export function fromHttpStatus(status: number): LineFailure {

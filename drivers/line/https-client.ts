@@ -10,7 +10,7 @@ import { CircuitBreaker } from './breaker.js';
 import type {
   BatchItemResult, CardCheckRequest, EligibilityClient, EligibilityResult, LineHealth, NumberCheckRequest,
 } from './eligibility.js';
-import { fromHttpStatus, fromNetworkError, fromServiceHeader, malformed, toGatewayError, type LineFailure } from './failures.js';
+import { fromHttpStatus, refusedAfterHandshake, fromNetworkError, fromServiceHeader, malformed, toGatewayError, type LineFailure } from './failures.js';
 import type { TlsMaterial } from './tls-files.js';
 import { BATCH_CHUNK_MAX, PATHS, isErrorSegment, validators, type BatchResponseBody, type HeaderBody, type NumberInquiryBody } from './wire.js';
 import { answerProblems } from './answer-check.js';
@@ -46,6 +46,8 @@ export class HttpsEligibilityClient implements EligibilityClient {
   #probe: NodeJS.Timeout | null = null;
   #lastActivity = 0;
   #lastSuccessAt: string | null = null;
+  /** A certificate problem seen on the last attempt (it will not fix itself); cleared by an answer. */
+  #trustProblem: string | null = null;
 
   constructor(private readonly options: HttpsLineOptions, private readonly logger: Logger) {
     // A base with a path prefix (https://host/oqs) keeps it: paths are resolved relative to it.
@@ -58,7 +60,10 @@ export class HttpsEligibilityClient implements EligibilityClient {
     const { ca, cert, key } = this.options.tls;
     // ca replaces the system roots: only the pinned service CA is trusted.
     this.#agent = new Agent({ keepAlive: true, maxSockets: 16, ca, cert, key, minVersion: 'TLSv1.2', rejectUnauthorized: true });
+    // Probing on (the default): one probe at once, so a refused certificate or a dead line is known
+    // (and named) at start, not at the first patient; /readyz says "not contacted yet" until then.
     const every = this.options.probeIntervalMs ?? 0;
+    if (every > 0) void this.probe();
     if (every > 0) {
       this.#probe = setInterval(() => { if (Date.now() - this.#lastActivity >= every) void this.probe(); }, every);
       this.#probe.unref();
@@ -86,6 +91,8 @@ export class HttpsEligibilityClient implements EligibilityClient {
     const breaker = this.#breaker.state;
     const lastSuccessAt = this.#lastSuccessAt;
     if (!this.#agent) return { ok: false, detail: 'not started', breaker, lastSuccessAt };
+    if (this.#trustProblem) return { ok: false, detail: `line refused: ${this.#trustProblem}`, breaker, lastSuccessAt };
+    if (breaker === 'closed' && lastSuccessAt === null) return { ok: true, detail: `line not contacted yet (${this.#base.host}; probing)`, breaker, lastSuccessAt };
     if (breaker === 'closed') return { ok: true, detail: `line up (${this.#base.host})`, breaker, lastSuccessAt };
     const retry = Math.ceil(this.#breaker.retryInMs() / 1000);
     return { ok: false, detail: `line down: ${this.#breaker.lastError}${breaker === 'open' ? `; next try in ${retry}s` : '; probing'}`, breaker, lastSuccessAt };
@@ -168,6 +175,7 @@ export class HttpsEligibilityClient implements EligibilityClient {
         this.#breaker.success();
         // Any answer counts (card, number, batch, probe): /status shows when the line last worked.
         this.#lastSuccessAt = new Date().toISOString();
+        this.#trustProblem = null;
         if (before !== 'closed') this.logger.info({ breaker: 'closed' }, 'eligibility line is back');
         return parsed;
       } catch (error) {
@@ -176,6 +184,7 @@ export class HttpsEligibilityClient implements EligibilityClient {
         failure = error.failure;
       }
       if (failure.lineFault) this.#breaker.failure(failure.message); else this.#breaker.success();
+      if (/line\.(cert|ca)\b/.test(failure.message)) this.#trustProblem = failure.message;
       if (before === 'closed' && this.#breaker.state === 'open') {
         this.logger.warn({ breaker: 'open', reason: failure.message, cooldownMs: this.options.breakerCooldownMs }, 'eligibility line down: failing fast');
       }
@@ -212,13 +221,16 @@ export class HttpsEligibilityClient implements EligibilityClient {
       let connectTimer: NodeJS.Timeout | undefined;
       const onAbort = (): void => finish(() => { req.destroy(); reject(signal?.reason); });
       signal?.addEventListener('abort', onAbort, { once: true });
+      let freshHandshake = false;
       req.on('socket', (socket) => {
         if (req.reusedSocket) return;
         const connectError = Object.assign(new Error(`no TLS connection within ${this.options.connectTimeoutMs} ms`), { code: 'ECONNECT_TIMEOUT' });
         connectTimer = setTimeout(() => fail(fromNetworkError(connectError, false)), this.options.connectTimeoutMs);
-        socket.once('secureConnect', () => clearTimeout(connectTimer));
+        socket.once('secureConnect', () => { clearTimeout(connectTimer); freshHandshake = true; });
       });
-      req.on('error', (error) => fail(fromNetworkError(error, req.reusedSocket)));
+      // TLS 1.3: a server that refuses our client certificate says so after our side of the
+      // handshake is done, so we see a reset on a fresh connection, not a handshake error.
+      req.on('error', (error) => fail(freshHandshake && !req.reusedSocket ? refusedAfterHandshake(fromNetworkError(error, false)) : fromNetworkError(error, req.reusedSocket)));
       req.on('response', (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         let size = 0;
