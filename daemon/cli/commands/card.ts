@@ -18,6 +18,10 @@ import { VpcdLab } from '../../../drivers/card/sim/vpcd-lab.js';
 import { createInterface } from 'node:readline';
 import { group } from '../groups.js';
 import { registerCardFrontCommand } from './card-front.js';
+import { createTesseractCliOcr } from '../../../drivers/card/front/front-ocr.js';
+import { CardFrontReader } from '../../../drivers/card/front/front-reader.js';
+import { ImagesFrontSource } from '../../../drivers/card/front/front-sources.js';
+import { loadFrontOpenCv } from '../../../drivers/card/front/opencv.js';
 
 interface ReaderOptions { config?: string; driver?: 'pcsc' | 'sim'; reader?: string }
 
@@ -41,6 +45,21 @@ function faceKeyOption(digits: string | undefined): FaceKey | null {
   const parsed = FaceKey.parse(digits);
   if (!parsed.ok) throw new Error(`--face-key: ${parsed.message} (${parsed.problem})`);
   return parsed.key;
+}
+
+/** 照合番号B read off pictures of the card front with the reader's own rules (two agreeing frames). */
+async function frontKeyOption(images: string[]): Promise<FaceKey> {
+  const cv = await loadFrontOpenCv();
+  const reader = new CardFrontReader(cv, createTesseractCliOcr(cv));
+  try {
+    const source = new ImagesFrontSource(images);
+    await source.open();
+    const result = await reader.readKey(source, { timeLimitMs: 600_000, maxFrames: images.length });
+    if (!result.ok) throw new GatewayError('CAMERA_DOWN', `--front: no 照合番号B from the pictures (${result.why}); see oqsgw card front`);
+    return result.key;
+  } finally {
+    await reader.close();
+  }
 }
 
 async function summary(session: CardSession, faceKey: FaceKey | null = null): Promise<Record<string, unknown>> {
@@ -109,9 +128,11 @@ export function registerCardCommands(program: Command): void {
     .description('Wait for a card, print its user-authentication certificate summary (subject, serial, validity) and PIN tries left')
     .option('--json', 'print JSON')
     .option('--face-key <digits>', '照合番号B (14 digits: era birth date YYMMDD, expiry year, security code) to also read the photo')
+    .option('--front <images...>', "pictures of the card's front: read 照合番号B from them (as `oqsgw card front`) and use it to read the photo")
     .option('--wait <seconds>', 'how long to wait for a card', '30')
-    .action(async (options: ReaderOptions & { json?: boolean; wait: string; faceKey?: string }) => {
-      const faceKey = faceKeyOption(options.faceKey);
+    .action(async (options: ReaderOptions & { json?: boolean; wait: string; faceKey?: string; front?: string[] }) => {
+      if (options.faceKey !== undefined && options.front) throw new Error('--face-key and --front: give one of them');
+      const faceKey = options.front ? await frontKeyOption(options.front) : faceKeyOption(options.faceKey);
       const reader = createCardReader(cardConfig(options), silentLogger);
       const session = new Promise<CardSession>((resolve) => reader.once('inserted', resolve));
       await reader.start();
