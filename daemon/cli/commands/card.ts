@@ -183,10 +183,18 @@ async function runSimCard(options: SimCardOptions): Promise<void> {
     logger.info({ profile: id }, 'card out of the reader');
     if (!stopping && !options.interactive) process.exitCode = 1; // vpcd went away under us
   });
+  const say = (text: string) => process.stdout.write(`${text}\n`);
   const insert = async (id?: string) => {
+    // One card at a time, as in a real reader: a second insert would pull the first card out from
+    // under a running check-in (its APDUs then fail as CARD_ERROR), so it is refused and said.
+    if (options.interactive && lab.current) {
+      say(`a card (${lab.current}) is already in the reader: type remove first`);
+      return;
+    }
     try {
       const inserted = await lab.insert(id);
       logger.info({ profile: inserted, port: Number(options.port) }, 'virtual card in the reader (test PIN: see drivers/card/README.md)');
+      if (options.interactive) say(`card in: ${inserted}`);
     } catch (error) {
       const text = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED'
         ? `cannot reach vpcd on ${options.host}:${options.port} (is pcscd running with vsmartcard-vpcd? restart pcscd after installing it)`
@@ -195,7 +203,12 @@ async function runSimCard(options: SimCardOptions): Promise<void> {
       logger.error(text);
     }
   };
-  await insert(options.profile ?? lab.profiles()[0]);
+  // Interactive: a card goes in at start only when --profile names one, and the terminal says so.
+  if (!options.interactive || options.profile) await insert(options.profile ?? lab.profiles()[0]);
+  if (options.interactive) {
+    say(lab.current ? `card in: ${lab.current}` : 'no card in the reader');
+    say(SIM_CARD_COMMANDS);
+  }
   await new Promise<void>((resolve) => {
     const stop = () => { stopping = true; lab.remove(); resolve(); };
     process.once('SIGINT', stop);
@@ -207,16 +220,23 @@ async function runSimCard(options: SimCardOptions): Promise<void> {
     rl.on('line', (text) => {
       const [command = '', arg] = text.trim().split(/\s+/);
       if (command === 'insert') void insert(arg);
-      else if (command === 'remove') lab.remove();
-      else if (command === 'profiles') process.stdout.write(`${lab.profiles().join(' ')}\n`);
-      else if (command === 'fault' && arg && isFault(arg)) lab.setFault(arg); // for the next insert
+      else if (command === 'remove') {
+        if (lab.current) { say(`card out: ${lab.current}`); lab.remove(); } else say('no card in the reader');
+      } else if (command === 'profiles') say(lab.profiles().join(' '));
+      else if (command === 'fault' && arg && isFault(arg)) { lab.setFault(arg); say(`fault for the next insert: ${arg}`); }
       else if (command === 'quit') rl.close();
-      else if (command) process.stdout.write('commands: insert [NAME] | remove | fault F | profiles | quit\n');
+      else if (command) say(SIM_CARD_COMMANDS);
     });
     rl.once('close', stop);
   });
-  // Let go of stdin, or the open pipe keeps the process alive after `quit`.
-  if (options.interactive) process.stdin.destroy();
+  if (options.interactive) {
+    // Let go of stdin (an open pipe keeps the process alive after `quit`), and end even if a
+    // vpcd connection is still closing: the card is out, nothing is left to do.
+    process.stdin.destroy();
+    setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();
+  }
 }
+
+const SIM_CARD_COMMANDS = 'commands: insert [NAME] | remove | fault F | profiles | quit';
 
 const isFault = (text: string): text is CardFault => (CARD_FAULTS as readonly string[]).includes(text);

@@ -80,3 +80,23 @@ t.test('sim card into pcscd; card watch and card read see it', { skip: why ?? fa
   await watch.exited;
   t.ok(noIndividualNumber(watch.out() + read.out()));
 });
+
+t.test('sim card --interactive: no card until asked, a second insert refused, SIGTERM ends it', { skip: why ?? false }, async (t) => {
+  const stack = await startPcscStack();
+  const lab = cli(['sim', 'card', '--interactive', '--port', String(stack.vpcdPort)], 'pipe');
+  t.teardown(async () => {
+    if (lab.child.exitCode === null && lab.child.signalCode === null) lab.child.kill('SIGKILL');
+    await stack.stop();
+  });
+  await waitFor(() => lab.out().includes('no card in the reader'), 20000, 'the start to say there is no card');
+  t.notMatch(lab.out(), /card in:/, 'nothing inserted without being asked');
+  lab.child.stdin?.write('insert ito-sakura\n');
+  await waitFor(() => lab.out().includes('card in: ito-sakura'), 20000, 'the insert');
+  lab.child.stdin?.write('insert tanaka-yuki\n');
+  await waitFor(() => lab.out().includes('is already in the reader'), 20000, 'the second insert refused');
+  t.match(lab.out(), /a card \(ito-sakura\) is already in the reader: type remove first/);
+  t.notMatch(lab.out(), /card in: tanaka-yuki/);
+  lab.child.kill('SIGTERM');
+  const code = await Promise.race([lab.exited, new Promise<string>((r) => setTimeout(() => r('still running'), 5000))]);
+  t.equal(code, 0, 'SIGTERM takes the card out and ends the simulator');
+});
