@@ -129,7 +129,8 @@ export function renderFront(cv: OpenCv, spec: FrontCardSpec, rnd: () => number):
       }
     }
   }
-  const card = new cv.Mat(pixels, height, width, cv.CV_8UC3);
+  // copy(): the Mat must own its pixels, not borrow a Buffer the garbage collector may move.
+  const card = new cv.Mat(pixels, height, width, cv.CV_8UC3).copy();
   const box = P.certBox;
   card.drawRectangle(new cv.Point2(mm(box.x0), mm(box.y0)), new cv.Point2(mm(box.x1), mm(box.y1)), new cv.Vec3(120, 120, 120), 1);
   // A drawn head and shoulders stands in for the photo (face match uses the chip's photo).
@@ -247,7 +248,7 @@ export function shootFront(cv: OpenCv, card: CvMat, damage: FrontDamage, rnd: ()
     noise[i + 2] = ((r >>> 16) & 0xff) % 21;
     noise[i + 3] = (r >>> 24) % 21;
   }
-  frame = frame.add(new cv.Mat(noise, FH, FW, cv.CV_8UC3)).sub(new cv.Mat(FH, FW, cv.CV_8UC3, [10, 10, 10]));
+  frame = frame.add(new cv.Mat(noise, FH, FW, cv.CV_8UC3).copy()).sub(new cv.Mat(FH, FW, cv.CV_8UC3, [10, 10, 10]));
   const inside = corners.every((c) => c.x > 2 && c.y > 2 && c.x < FW - 3 && c.y < FH - 3);
   return { jpeg: cv.imencode('.jpg', frame, [cv.IMWRITE_JPEG_QUALITY, damage.jpegQuality]), fullyInView: inside && !covered };
 }
