@@ -58,8 +58,8 @@ if (why) {
     t.ok((control.wrong as number) > 0, `shared access interleaves: ${JSON.stringify(control)}`);
 
     const [ours, foreign2] = await Promise.all([
-      worker(['driver-cert', stack.readerName, '6000', expected]),
-      worker(['raw-select', stack.readerName, '6000']),
+      worker(['driver-cert', stack.readerName, '10000', expected]),
+      worker(['raw-select', stack.readerName, '10000']),
     ]);
     t.ok((foreign2.done as number) > 0, `the foreign program still got its turns (${JSON.stringify(foreign2)})`);
     t.ok((foreign2.refused as number) > 0, 'and was kept out while we held the card');
