@@ -33,7 +33,7 @@ function render(node: SchemaNode, indent: string): string[] {
       // shown commented out: an explicit null would not pass the schema.
       lines.push(`${indent}# ${key}:`);
     } else {
-      const value = stringify(child.default, { flow: true }).trim();
+      const value = stringify(child.default, { flow: true, lineWidth: 0 }).trim();
       lines.push(`${indent}${key}: ${value}`);
     }
   }
