@@ -1,32 +1,22 @@
 // OpenCV (Debian's 4.6 through @u4/opencv4nodejs) for what it does best here: decoding the
 // chip's JPEG 2000 as well as JPEG/PNG, resizing, and V4L2 capture. Loaded on first use so that
 // the simulated driver and the rest of the daemon never load the native module.
-import { createRequire } from 'node:module';
 import { GatewayError } from '../../vocabulary/result-codes.js';
 import { sniffImageFormat, type RgbImage } from './image.js';
+import { requireOpenCv, type OpenCvModule } from '../../vocabulary/opencv-loader.js';
 
-export type OpenCv = typeof import('@u4/opencv4nodejs').default;
+export type OpenCv = OpenCvModule;
 export type CvMat = import('@u4/opencv4nodejs').Mat;
 
 let loading: Promise<OpenCv> | null = null;
 
-/**
- * Loads the CommonJS build of the bindings: its loader logs its build settings to stdout (which
- * would corrupt `--json` output) unless the logger of the very same @u4/opencv-build instance is
- * silenced first, and only the CommonJS side lets us reach that instance.
- */
-async function requireOpenCv(): Promise<OpenCv> {
-  const require = createRequire(import.meta.url);
-  try {
-    (require('@u4/opencv-build') as { Log: { silence: boolean } }).Log.silence = true;
-  } catch {
-    // Not hoisted where we can see it: the bindings still load, only more verbosely.
-  }
-  return require('@u4/opencv4nodejs') as OpenCv;
+/** The bindings through the shared loader (vocabulary/opencv-loader.ts: GC setting, quiet build log). */
+async function requireOpenCvAsync(): Promise<OpenCv> {
+  return requireOpenCv();
 }
 
 export function loadOpenCv(): Promise<OpenCv> {
-  loading ??= requireOpenCv().catch((error: unknown) => {
+  loading ??= requireOpenCvAsync().catch((error: unknown) => {
     loading = null;
     throw new GatewayError('CAMERA_DOWN', 'OpenCV bindings could not be loaded (see docs/face.md: install)', {
       cause: error instanceof Error ? error.message : String(error),
