@@ -7,6 +7,14 @@ import { RESULT_CODES, type ResultCode } from '../../vocabulary/result-codes.js'
 import type { CardToken } from '../../drivers/card/card-reader.js';
 import { consentedOnly } from './consented.js';
 import type { FaceDecision } from '../../drivers/face/face-matcher.js';
+import type { FrontFailure } from '../../drivers/card/front/front-reader.js';
+
+/** How the chip photo was opened for face match (照合番号B): read off a picture of the card's front
+ * by the gateway (issue 13), or supplied by the card driver itself (a reader that knows it, the simulator). */
+export type FaceKeySource = 'front-ocr' | 'reader';
+
+/** Why the key read off the card's front opened no photo (the patient went on to the PIN). */
+export type FaceKeyFailure = FrontFailure | 'KEY_REFUSED' | 'KEY_LOCKED';
 
 export const CHECKIN_SCHEMA = 'oqs.checkin.v2';
 
@@ -33,6 +41,10 @@ export interface CheckinEvent {
   readonly certificate?: { readonly standing: 'expiring' | 'grace' };
   /** Scores only: no image and no descriptor ever leaves the face driver. */
   readonly face: { readonly decision: FaceDecision; readonly score: number | null; readonly threshold: number } | null;
+  /** Only when face match ran on the chip photo: where its key came from. */
+  readonly faceKey?: FaceKeySource;
+  /** Only when the key read off the card's front opened no photo: why (docs/mqtt.md). */
+  readonly faceKeyFailure?: FaceKeyFailure;
   readonly consents: Consents;
   /** Staff helped the patient at the reader (the card stayed on it). */
   readonly assisted: boolean;
@@ -82,6 +94,8 @@ export interface CheckinOutcome {
   readonly triesLeft?: number;
   readonly method: ReferenceMethod | null;
   readonly face: CheckinEvent['face'];
+  readonly faceKey?: FaceKeySource;
+  readonly faceKeyFailure?: FaceKeyFailure;
   readonly consents: Consents;
   readonly assisted?: boolean;
   readonly registeredAtReader?: boolean;
@@ -113,6 +127,8 @@ export function buildCheckinEvent(
     ...(outcome.token ? { token: outcome.token } : {}),
     ...(outcome.certificate ? { certificate: outcome.certificate } : {}),
     face: outcome.face,
+    ...(outcome.faceKey ? { faceKey: outcome.faceKey } : {}),
+    ...(outcome.faceKeyFailure ? { faceKeyFailure: outcome.faceKeyFailure } : {}),
     consents: outcome.consents,
     assisted: outcome.assisted ?? false,
     registeredAtReader: outcome.registeredAtReader ?? false,

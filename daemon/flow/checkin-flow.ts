@@ -13,7 +13,7 @@ import type { IdentityMethod } from '../../vocabulary/identity.js';
 import { codeOfAnswer, type CardCheckRequest, type EligibilityClient, type EligibilityResult } from '../../drivers/line/eligibility.js';
 import type { Logger } from '../../vocabulary/log.js';
 import { GatewayError, codeOf, type ResultCode } from '../../vocabulary/result-codes.js';
-import type { CheckinEvent, CheckinOutcome } from './checkin-event.js';
+import type { CheckinEvent, CheckinOutcome, FaceKeyFailure, FaceKeySource } from './checkin-event.js';
 import { step, type StepContext } from './steps.js';
 
 /** Reader states published on <base>/readers/<id>/state (no patient data); 'error' is for the
@@ -43,6 +43,13 @@ const GRACE_WITHHELD: readonly ConsentItem[] = ['drugInfo', 'checkupInfo', 'medi
 
 type Identity = { method: IdentityMethod; proof?: CardCheckRequest['proof'] };
 
+/** What the identity step learnt on the way, for the check-in event whatever its outcome. */
+interface IdentityNotes {
+  face: CheckinOutcome['face'];
+  faceKey?: FaceKeySource;
+  faceKeyFailure?: FaceKeyFailure;
+}
+
 class Ended extends Error {
   constructor(readonly outcome: Partial<CheckinOutcome> & { code: ResultCode }) {
     super(outcome.code);
@@ -53,7 +60,7 @@ export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<
   const startedAt = Date.now();
   const ctx: StepContext = { cardRemoved: session.removed, shutdown: deps.shutdown };
   const { config, panel } = deps;
-  let face: CheckinOutcome['face'] = null;
+  const notes: IdentityNotes = { face: null };
   let consents: Consents = {};
   let method: IdentityMethod | null = null;
   let request: CardCheckRequest | null = null;
@@ -71,7 +78,7 @@ export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<
     const standing = standingOf(certificate, new Date(deps.now?.() ?? Date.now()));
     if (standing === 'grace' || standing === 'expiring') certificateNote = { standing };
 
-    const identity = await identify(session, deps, ctx, (f) => (face = f), certificate);
+    const identity = await identify(session, deps, ctx, notes, certificate);
     method = identity.method;
 
     deps.setState('consent');
@@ -98,7 +105,7 @@ export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<
         registeredAtReader = eligibility.registered;
       }
     }
-    outcome = { code: eligibilityCode(eligibility), token: session.token, ...(certificateNote ? { certificate: certificateNote } : {}), method, face, consents, eligibility, registeredAtReader };
+    outcome = { code: eligibilityCode(eligibility), token: session.token, ...(certificateNote ? { certificate: certificateNote } : {}), method, ...noted(notes), consents, eligibility, registeredAtReader };
   } catch (error) {
     const ended = error instanceof Ended ? error.outcome : { code: codeOf(error) };
     if (request && (ended.code === 'LINE_DOWN' || ended.code === 'LINE_TIMEOUT')) pendingRequest = request;
@@ -106,7 +113,7 @@ export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<
       deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'check-in failed unexpectedly');
     }
     // No identity, no eligibility: an ended check-in carries no patient data.
-    outcome = { method, face, consents, eligibility: null, ...(session.kind === 'mynumber' ? { token: session.token } : {}), ...ended, ...(pendingRequest ? { pendingRequest } : {}) };
+    outcome = { method, ...noted(notes), consents, eligibility: null, ...(session.kind === 'mynumber' ? { token: session.token } : {}), ...ended, ...(pendingRequest ? { pendingRequest } : {}) };
   }
   outcome = { ...outcome, assisted: assisted || panel.assisted };
 
@@ -121,6 +128,10 @@ export async function runCheckin(session: CardSession, deps: FlowDeps): Promise<
   return event;
 }
 
+function noted(notes: IdentityNotes): Pick<CheckinOutcome, 'face' | 'faceKey' | 'faceKeyFailure'> {
+  return { face: notes.face, ...(notes.faceKey ? { faceKey: notes.faceKey } : {}), ...(notes.faceKeyFailure ? { faceKeyFailure: notes.faceKeyFailure } : {}) };
+}
+
 function eligibilityCode(result: EligibilityResult): ResultCode {
   return codeOfAnswer(result);
 }
@@ -129,7 +140,7 @@ async function identify(
   session: CardSession,
   deps: FlowDeps,
   ctx: StepContext,
-  noteFace: (face: CheckinOutcome['face']) => void,
+  notes: IdentityNotes,
   certificate?: Buffer,
 ): Promise<Identity> {
   const { config, panel } = deps;
@@ -152,8 +163,8 @@ async function identify(
   for (const method of methods) {
     try {
       if (method === 'face') {
-        const face = await faceMatch(session, deps, ctx, certificate);
-        noteFace(face);
+        const face = await faceMatch(session, deps, ctx, notes, certificate);
+        notes.face = face;
         if (face.decision === 'match') return { method };
         if (face.decision === 'spoof') throw new Ended({ code: 'FACE_SPOOF' }); // no fallback for a presentation attack
         last = new Ended({ code: face.decision === 'no-face' ? 'FACE_TIMEOUT' : 'FACE_MISMATCH' });
@@ -177,11 +188,13 @@ async function identify(
   throw last ?? new Ended({ code: 'IDENTITY_UNAVAILABLE' });
 }
 
-async function faceMatch(session: CardSession, deps: FlowDeps, ctx: StepContext, certificate?: Buffer) {
+async function faceMatch(session: CardSession, deps: FlowDeps, ctx: StepContext, notes: IdentityNotes, certificate?: Buffer) {
   const { config, panel, face } = deps;
   deps.setState('face');
-  const photo = deps.front && certificate ? await photoByFront(session, deps.front, certificate, deps, ctx) : await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.readFacePhoto(s));
+  const byFront = deps.front !== undefined && certificate !== undefined;
+  const photo = deps.front && certificate ? await photoByFront(session, deps.front, certificate, deps, ctx, notes) : await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.readFacePhoto(s));
   if (!photo) throw new GatewayError('CAMERA_DOWN', 'No face photo on this card; another method is needed');
+  notes.faceKey = byFront ? 'front-ocr' : 'reader';
   await panel.show({ kind: 'look-at-camera' });
   const reference = await step(ctx, config.faceTimeoutMs, 'FACE_TIMEOUT', (s) => face.enrol(photo, s));
   try {
@@ -204,16 +217,22 @@ async function faceMatch(session: CardSession, deps: FlowDeps, ctx: StepContext,
  * CAMERA_DOWN and a named reason, and the flow falls back to the PIN. A refused key is remembered
  * for that card and never presented again.
  */
-async function photoByFront(session: CardSession, front: FrontKeySource, certificate: Buffer, deps: FlowDeps, ctx: StepContext): Promise<Buffer | null> {
+async function photoByFront(session: CardSession, front: FrontKeySource, certificate: Buffer, deps: FlowDeps, ctx: StepContext, notes: IdentityNotes): Promise<Buffer | null> {
   const { config, panel } = deps;
   await panel.show({ kind: 'reading-card' }).catch(() => {});
   const read = await step(ctx, front.timeLimitMs + 2000, 'CAMERA_DOWN', (s) =>
     front.read(certificate, { signal: s, onGuidance: (g) => void panel.show(g === 'hold-still' ? { kind: 'look-at-camera', guidance: 'hold-still' } : { kind: 'reading-card' }).catch(() => {}) }),
   );
-  if (!read.ok) throw new GatewayError('CAMERA_DOWN', `card front: ${read.why}`, { front: read.why, frames: read.frames });
+  if (!read.ok) {
+    notes.faceKeyFailure = read.why;
+    throw new GatewayError('CAMERA_DOWN', `card front: ${read.why}`, { front: read.why, frames: read.frames });
+  }
   const opened = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.readFacePhotoWith(read.key, s));
   if (opened.ok) return opened.photo;
-  if (opened.reason === 'KEY_REFUSED' || opened.reason === 'KEY_LOCKED') front.refused(certificate, read.key);
+  if (opened.reason === 'KEY_REFUSED' || opened.reason === 'KEY_LOCKED') {
+    front.refused(certificate, read.key);
+    notes.faceKeyFailure = opened.reason;
+  }
   throw new GatewayError('CAMERA_DOWN', `card front: the card refused the key read (${opened.reason})`, { front: opened.reason });
 }
 

@@ -27,6 +27,8 @@ export interface FakeCardOptions {
   hangCertificate?: boolean;
   /** Remove the card while the certificate is being read. */
   removeDuringRead?: boolean;
+  /** The card answers "wrong key" to any 照合番号B (readFacePhotoWith). */
+  refuseFaceKey?: boolean;
 }
 
 export class FakeCardSession implements CardSession {
@@ -69,6 +71,7 @@ export class FakeCardSession implements CardSession {
   }
 
   async readFacePhotoWith(): Promise<FacePhotoResult> {
+    if (this.options.refuseFaceKey) return { ok: false, reason: 'KEY_REFUSED', triesLeft: 9 };
     const photo = await this.readFacePhoto();
     return photo ? { ok: true, photo, format: 'jp2', bytesRead: photo.length } : { ok: false, reason: 'NO_CARD_FACE' };
   }

@@ -1,6 +1,7 @@
 // Every outcome of the check-in flow, driven through fakes of the card and line and the
 // in-process simulators of the panel and face.
 import t from 'tap';
+import { randomUUID } from 'node:crypto';
 import { validateConfig } from '../../../../config/load.js';
 import { runCheckin, type ReaderState } from '../../../../daemon/flow/checkin-flow.js';
 import { buildCheckinEvent, type CheckinEvent, type CheckinOutcome } from '../../../../daemon/flow/checkin-event.js';
@@ -12,6 +13,7 @@ import { FakeCardSession, FakeLine, type FakeCardOptions, type LineScenario } fr
 import type { FrontKeySource } from '../../../../drivers/card/front/front-key-source.js';
 import type { FrontResult } from '../../../../drivers/card/front/front-reader.js';
 import { FaceKey } from '../../../../vocabulary/face-key.js';
+import { validatePayload } from '../../../../daemon/mqtt/schemas.js';
 
 
 interface Scenario {
@@ -52,7 +54,7 @@ async function run(s: Scenario) {
     ...(s.front ? { front: s.front } : {}),
     commit: async (outcome: CheckinOutcome, startedAt: number) => {
       outcomes.push(outcome);
-      const e = buildCheckinEvent(outcome, { eventId: `e${committed.length}`, gatewayId: 'gw', readerId: 'r', startedAt, now: Date.now() });
+      const e = buildCheckinEvent(outcome, { eventId: randomUUID(), gatewayId: 'gw', readerId: 'r', startedAt, now: Date.now() });
       committed.push(e);
       return e;
     },
@@ -305,7 +307,32 @@ t.test('card front: the key read off the front opens the photo, face match, no P
   t.equal(front.reads, 1);
   t.equal(event.method, 'face');
   t.equal(event.result.code, 'ELIGIBLE');
+  t.equal(event.faceKey, 'front-ocr', 'the event says the photo was opened with the key read off the front');
+  t.equal(event.faceKeyFailure, undefined);
+  t.equal(validatePayload('checkin.v2', event), null, 'valid against schemas/checkin.v2');
   t.notOk(panel.history.some((r) => r.kind === 'ask' && r.ask === 'pin'), 'no PIN pad');
+});
+
+t.test('faceKey: reader when the card driver opened the photo itself; absent on the PIN route', async (t) => {
+  const face = await run({});
+  t.equal(face.event.faceKey, 'reader');
+  t.equal(validatePayload('checkin.v2', face.event), null);
+  const pin = await run({ panel: { identity: 'pin', pins: ['1234'] } });
+  t.equal(pin.event.method, 'pin');
+  t.equal(pin.event.faceKey, undefined, 'no photo opened, no faceKey');
+  t.equal(pin.event.faceKeyFailure, undefined);
+});
+
+t.test('card front: a key the card refuses is reported, never presented again, and the PIN follows', async (t) => {
+  const built = FaceKey.build({ birth: { era: 'heisei', eraYear: 2, month: 1, day: 31 }, expiryYear: 2030, securityCode: '1100' });
+  if (!built.ok) throw new Error('key');
+  const front = fakeFront({ ok: true, key: built.key, frames: 2 });
+  const { event } = await run({ front, card: { refuseFaceKey: true }, panel: { pins: ['1234'] } });
+  t.equal(front.refusals, 1, 'the front reader is told the key was refused');
+  t.equal(event.method, 'pin');
+  t.equal(event.faceKey, undefined);
+  t.equal(event.faceKeyFailure, 'KEY_REFUSED');
+  t.equal(validatePayload('checkin.v2', event), null);
 });
 
 t.test('card front unreadable: falls back to the PIN', async (t) => {
@@ -314,4 +341,8 @@ t.test('card front unreadable: falls back to the PIN', async (t) => {
   t.equal(front.reads, 1);
   t.equal(event.method, 'pin', 'the PIN as today');
   t.equal(event.result.code, 'ELIGIBLE');
+  t.equal(event.faceKeyFailure, 'FRONT_UNREADABLE', 'the event says why face match was not possible');
+  t.equal(event.faceKey, undefined);
+  t.equal(validatePayload('checkin.v2', event), null);
+  t.ok(validatePayload('checkin.v2', { ...event, faceKeyFailure: 'MADE_UP' }), 'the schema names the failures');
 });
