@@ -10,6 +10,7 @@ import type { FlowConfig } from './config.js';
 import type { ConsentItem, Consents } from '../../vocabulary/consent.js';
 import { standingOf } from '../../drivers/card/card-reader.js';
 import type { IdentityMethod } from '../../vocabulary/identity.js';
+import type { FrontGuidance, PinReason } from '../../vocabulary/front-guidance.js';
 import { codeOfAnswer, type CardCheckRequest, type EligibilityClient, type EligibilityResult } from '../../drivers/line/eligibility.js';
 import type { Logger } from '../../vocabulary/log.js';
 import { GatewayError, codeOf, type ResultCode } from '../../vocabulary/result-codes.js';
@@ -169,7 +170,7 @@ async function identify(
         if (face.decision === 'spoof') throw new Ended({ code: 'FACE_SPOOF' }); // no fallback for a presentation attack
         last = new Ended({ code: face.decision === 'no-face' ? 'FACE_TIMEOUT' : 'FACE_MISMATCH' });
       } else if (method === 'pin') {
-        return { method, proof: await pinPath(session, deps, ctx) };
+        return { method, proof: await pinPath(session, deps, ctx, pinReasonOf(notes.faceKeyFailure)) };
       } else if (deps.confirmVisually) {
         const ok = await step(ctx, config.pinTimeoutMs, 'IDENTITY_UNAVAILABLE', (s) => deps.confirmVisually!(s));
         if (ok) return { method };
@@ -219,10 +220,16 @@ async function faceMatch(session: CardSession, deps: FlowDeps, ctx: StepContext,
  */
 async function photoByFront(session: CardSession, front: FrontKeySource, certificate: Buffer, deps: FlowDeps, ctx: StepContext, notes: IdentityNotes): Promise<Buffer | null> {
   const { config, panel } = deps;
-  await panel.show({ kind: 'reading-card' }).catch(() => {});
-  const read = await step(ctx, front.timeLimitMs + 2000, 'CAMERA_DOWN', (s) =>
-    front.read(certificate, { signal: s, onGuidance: (g) => void panel.show(g === 'hold-still' ? { kind: 'look-at-camera', guidance: 'hold-still' } : { kind: 'reading-card' }).catch(() => {}) }),
-  );
+  await panel.show({ kind: 'card-front' }).catch(() => {});
+  // The patient is told what to do while the front is not readable (place it flat / keep it
+  // still); shown only when the advice changes, not on every frame.
+  let shown: FrontGuidance | undefined;
+  const guide = (g: FrontGuidance): void => {
+    if (g === shown) return;
+    shown = g;
+    void panel.show({ kind: 'card-front', guidance: g }).catch(() => {});
+  };
+  const read = await step(ctx, front.timeLimitMs + 2000, 'CAMERA_DOWN', (s) => front.read(certificate, { signal: s, onGuidance: guide }));
   if (!read.ok) {
     notes.faceKeyFailure = read.why;
     throw new GatewayError('CAMERA_DOWN', `card front: ${read.why}`, { front: read.why, frames: read.frames });
@@ -237,7 +244,12 @@ async function photoByFront(session: CardSession, front: FrontKeySource, certifi
 }
 
 /** PIN entry and VERIFY, then the card signs the service's challenge (proof of possession). */
-async function pinPath(session: CardSession, deps: FlowDeps, ctx: StepContext): Promise<CardCheckRequest['proof']> {
+function pinReasonOf(failure: FaceKeyFailure | undefined): PinReason | undefined {
+  if (failure === undefined) return undefined;
+  return failure === 'KEY_REFUSED' || failure === 'KEY_LOCKED' || failure === 'FRONT_KEY_REFUSED_BEFORE' ? 'front-refused' : 'front-unread';
+}
+
+async function pinPath(session: CardSession, deps: FlowDeps, ctx: StepContext, reason?: PinReason): Promise<CardCheckRequest['proof']> {
   const { config, panel } = deps;
   deps.setState('pin');
   let triesLeft = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.pinTriesLeft(s));
@@ -245,7 +257,9 @@ async function pinPath(session: CardSession, deps: FlowDeps, ctx: StepContext): 
   for (let attempt = 0; ; attempt++) {
     if (triesLeft <= 0) throw new Ended({ code: 'PIN_LOCKED', triesLeft: 0 });
     if (attempt >= config.pinAttemptsPerVisit) throw new Ended({ code: 'PIN_WRONG', triesLeft });
-    const entry = await step(ctx, config.pinTimeoutMs, 'PIN_CANCELLED', (s) => panel.askPin(triesLeft, s));
+    // Why the pad came up instead of face match, on the first ask only (later asks are about tries).
+    const why = attempt === 0 ? reason : undefined;
+    const entry = await step(ctx, config.pinTimeoutMs, 'PIN_CANCELLED', (s) => panel.askPin(triesLeft, s, why));
     if (entry.kind === 'cancel') throw new Ended({ code: 'PIN_CANCELLED' });
     // The challenge first, so that VERIFY and the signature are one card operation (held
     // exclusively, the verified state cleared after it): nobody can use the key in between.

@@ -3,6 +3,7 @@
 import type { EventEmitter } from 'node:events';
 import type { ConsentItem, Consents } from '../../vocabulary/consent.js';
 import type { FaceGuidance } from '../../vocabulary/face-guidance.js';
+import type { FrontGuidance, PinReason } from '../../vocabulary/front-guidance.js';
 import type { PinDigits } from '../../vocabulary/pin-digits.js';
 import type { ResultCode } from '../../vocabulary/result-codes.js';
 
@@ -10,6 +11,8 @@ export type Screen =
   | { readonly kind: 'welcome' }
   | { readonly kind: 'reading-card' }
   | { readonly kind: 'look-at-camera'; readonly guidance?: FaceGuidance }
+  /** The card's front is being read for 照合番号B (issue 13); `guidance` while it is not readable. */
+  | { readonly kind: 'card-front'; readonly guidance?: FrontGuidance }
   | { readonly kind: 'please-wait' }
   /** `notice`: the card's user-authentication certificate ends within 3 months ('expiring') or ended
    * less than 3 months ago ('grace': this check-in served the insurance check only). */
@@ -43,8 +46,9 @@ export interface ReaderPanel extends EventEmitter<ReaderPanelEvents> {
   show(screen: Screen): Promise<void>;
   /** Which identity method the patient picks; resolves 'face' where the reader does not ask. */
   askIdentityMethod(choices: readonly IdentityChoice[], signal: AbortSignal): Promise<IdentityChoice>;
-  /** The PIN pad; tries left are shown to the patient. */
-  askPin(triesLeft: number, signal: AbortSignal): Promise<PinEntry>;
+  /** The PIN pad; tries left are shown to the patient, and `reason` (a detail line) when face match
+   * could not be used with the card's front. */
+  askPin(triesLeft: number, signal: AbortSignal, reason?: PinReason): Promise<PinEntry>;
   askConsent(items: readonly ConsentItem[], signal: AbortSignal): Promise<ConsentAnswer>;
   /** Asked when the service reports the card not registered for insurance use (保険証利用登録). */
   askRegistration(signal: AbortSignal): Promise<RegistrationAnswer>;

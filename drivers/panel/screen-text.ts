@@ -3,6 +3,7 @@
 // Outcome texts come from the one list in vocabulary/result-codes.ts; nothing here repeats them.
 import type { ConsentItem } from '../../vocabulary/consent.js';
 import type { FaceGuidance } from '../../vocabulary/face-guidance.js';
+import type { FrontGuidance, PinReason } from '../../vocabulary/front-guidance.js';
 import { RESULT_CODES } from '../../vocabulary/result-codes.js';
 import type { CertificateNotice, IdentityChoice, Screen } from './reader-panel.js';
 
@@ -16,6 +17,7 @@ export const SCREEN_TEXTS = {
   welcome: { ja: 'マイナンバーカードを置いてください', en: 'Please place your My Number card' },
   'reading-card': { ja: 'カードを読み取っています。カードを置いたままお待ちください', en: 'Reading your card. Please leave it on the reader' },
   'look-at-camera': { ja: 'カメラを見てください', en: 'Please look at the camera' },
+  'card-front': { ja: 'カードの表面を読み取っています', en: 'Reading the front of your card' },
   'please-wait': { ja: 'しばらくお待ちください', en: 'Please wait' },
   done: { ja: '受付が完了しました。カードをお取りください', en: 'Check-in complete. Please take your card' },
   'see-desk': { ja: '受付窓口へお越しください', en: 'Please see the desk' },
@@ -30,6 +32,24 @@ export const GUIDANCE_TEXTS = {
   'hold-still': { ja: 'そのままお待ちください', en: 'Please hold still' },
   'more-light': { ja: '明るい場所でお願いします', en: 'Please move to a brighter spot' },
 } as const satisfies Record<FaceGuidance, Text>;
+
+/** Card-front guidance while 照合番号B is read off the front (issue 13). */
+export const FRONT_GUIDANCE_TEXTS = {
+  'place-flat': { ja: 'カードを表面を上にして、平らに置いてください', en: 'Please place the card flat, front side up' },
+  'hold-still': { ja: 'カードを動かさずにお待ちください', en: 'Please keep the card still' },
+} as const satisfies Record<FrontGuidance, Text>;
+
+/** The PIN pad's detail line when face match could not be used with the card's front. */
+export const PIN_REASON_TEXTS = {
+  'front-unread': {
+    ja: 'カードの表面を読み取れませんでした。暗証番号で本人確認をします',
+    en: 'The front of your card could not be read. Please use your PIN',
+  },
+  'front-refused': {
+    ja: 'カードの照合番号を確認できませんでした。暗証番号で本人確認をします',
+    en: 'Your card could not be opened for face recognition. Please use your PIN',
+  },
+} as const satisfies Record<PinReason, Text>;
 
 /** 同意 questions as the seed lists them. */
 export const CONSENT_TEXTS = {
@@ -81,6 +101,8 @@ export function screenText(screen: Screen): { readonly title: Text; readonly det
   switch (screen.kind) {
     case 'look-at-camera':
       return screen.guidance ? { title: SCREEN_TEXTS['look-at-camera'], detail: GUIDANCE_TEXTS[screen.guidance] } : { title: SCREEN_TEXTS['look-at-camera'] };
+    case 'card-front':
+      return screen.guidance ? { title: SCREEN_TEXTS['card-front'], detail: FRONT_GUIDANCE_TEXTS[screen.guidance] } : { title: SCREEN_TEXTS['card-front'] };
     case 'see-desk': {
       const info = RESULT_CODES[screen.code];
       const reason = { ja: info.ja, en: info.en };

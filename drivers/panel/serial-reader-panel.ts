@@ -22,6 +22,7 @@ import type {
   ConsentAnswer, IdentityChoice, PinEntry, ReaderPanel, ReaderPanelEvents, RegistrationAnswer, Screen,
 } from './reader-panel.js';
 import { Backoff, closePort, openPort } from './serial-port.js';
+import type { PinReason } from '../../vocabulary/front-guidance.js';
 
 type SerialPanelConfig = Pick<
   PanelConfig, 'path' | 'baudRate' | 'language' | 'ackTimeoutMs' | 'maxResends' | 'heartbeatMs' | 'reconnectMinMs' | 'reconnectMaxMs'
@@ -87,8 +88,8 @@ export class SerialReaderPanel extends EventEmitter<ReaderPanelEvents> implement
     return this.#ask((id) => identityAsk(id, choices), signal, (reply) => readIdentity(reply, choices));
   }
 
-  askPin(triesLeft: number, signal: AbortSignal): Promise<PinEntry> {
-    return this.#ask((id) => pinAsk(id, triesLeft), signal, readPin);
+  askPin(triesLeft: number, signal: AbortSignal, reason?: PinReason): Promise<PinEntry> {
+    return this.#ask((id) => pinAsk(id, triesLeft, reason), signal, readPin);
   }
 
   askConsent(items: readonly ConsentItem[], signal: AbortSignal): Promise<ConsentAnswer> {

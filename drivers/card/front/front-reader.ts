@@ -5,6 +5,7 @@
 // fields and the key live in memory for one call and are returned to the caller only.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FaceKey } from '../../../vocabulary/face-key.js';
+import type { FrontGuidance } from '../../../vocabulary/front-guidance.js';
 import { GatewayError } from '../../../vocabulary/result-codes.js';
 import { cutField, FIELD_SCALES, findCard } from './card-finder.js';
 import { checkFront, type FrontFields, type FrontRefusal, parseFront } from './front-fields.js';
@@ -44,7 +45,7 @@ export type FrontResult =
   | { readonly ok: true; readonly key: FaceKey; readonly frames: number }
   | { readonly ok: false; readonly why: FrontFailure; readonly frames: number; readonly lastFrame: FrameReading['why'] };
 
-export type FrontGuidance = 'place-flat' | 'hold-still';
+export type { FrontGuidance };
 
 export interface FrontReadOptions {
   readonly timeLimitMs: number;

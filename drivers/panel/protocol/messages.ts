@@ -35,7 +35,7 @@ export const HelloReplySchema = Type.Object({
 });
 
 export const ShowSchema = Type.Object({
-  screen: Type.Union(['welcome', 'reading-card', 'look-at-camera', 'please-wait', 'done', 'see-desk'].map((s) => Type.Literal(s))),
+  screen: Type.Union(['welcome', 'reading-card', 'look-at-camera', 'card-front', 'please-wait', 'done', 'see-desk'].map((s) => Type.Literal(s))),
   title: TextSchema,
   detail: Type.Optional(TextSchema),
   /** see-desk: the result code, for panels that show an icon per outcome. */
@@ -53,6 +53,8 @@ export const AskSchema = Type.Object({
   /** pin: tries left on the card, shown beside the pad. */
   triesLeft: Type.Optional(Type.Integer({ minimum: 0, maximum: 15 })),
   triesText: Type.Optional(TextSchema),
+  /** pin: why the pad is shown instead of face match (the card's front could not be used). */
+  detail: Type.Optional(TextSchema),
 });
 
 export const AnswerSchema = Type.Union([

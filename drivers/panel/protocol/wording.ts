@@ -1,9 +1,10 @@
 // Builds the SHOW and ASK payloads the gateway sends: the screen or question plus its words in
 // both languages, so the panel only lays them out.
 import type { ConsentItem } from '../../../vocabulary/consent.js';
+import type { PinReason } from '../../../vocabulary/front-guidance.js';
 import type { IdentityChoice, Screen } from '../reader-panel.js';
 import {
-  CHOICE_TEXTS, CONSENT_TEXTS, PROMPT_TEXTS, REGISTRATION_CHOICE_TEXTS, screenText, triesLeftText,
+  CHOICE_TEXTS, CONSENT_TEXTS, PIN_REASON_TEXTS, PROMPT_TEXTS, REGISTRATION_CHOICE_TEXTS, screenText, triesLeftText,
 } from '../screen-text.js';
 import type { Ask, Show } from './messages.js';
 
@@ -21,8 +22,8 @@ export function identityAsk(id: number, choices: readonly IdentityChoice[]): Ask
   return { id, ask: 'identity', title: PROMPT_TEXTS.identity, choices: choices.map((key) => ({ key, text: CHOICE_TEXTS[key] })) };
 }
 
-export function pinAsk(id: number, triesLeft: number): Ask {
-  return { id, ask: 'pin', title: PROMPT_TEXTS.pin, triesLeft, triesText: triesLeftText(triesLeft) };
+export function pinAsk(id: number, triesLeft: number, reason?: PinReason): Ask {
+  return { id, ask: 'pin', title: PROMPT_TEXTS.pin, triesLeft, triesText: triesLeftText(triesLeft), ...(reason ? { detail: PIN_REASON_TEXTS[reason] } : {}) };
 }
 
 export function consentAsk(id: number, items: readonly ConsentItem[]): Ask {

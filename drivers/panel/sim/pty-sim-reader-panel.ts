@@ -15,6 +15,7 @@ import { PanelSimulator } from './panel-simulator.js';
 import { ScriptedAnswers } from './scripted-answers.js';
 import type { SimPanelScript } from './scripted-patient.js';
 import { ptyPair, type PtyPair } from './socat-pty.js';
+import type { PinReason } from '../../../vocabulary/front-guidance.js';
 
 export class PtySimReaderPanel extends EventEmitter<ReaderPanelEvents> implements ReaderPanel {
   readonly #patient: ScriptedAnswers;
@@ -89,8 +90,8 @@ export class PtySimReaderPanel extends EventEmitter<ReaderPanelEvents> implement
     return this.#inner().askIdentityMethod(choices, signal);
   }
 
-  async askPin(triesLeft: number, signal: AbortSignal): Promise<PinEntry> {
-    return this.#inner().askPin(triesLeft, signal);
+  async askPin(triesLeft: number, signal: AbortSignal, reason?: PinReason): Promise<PinEntry> {
+    return this.#inner().askPin(triesLeft, signal, reason);
   }
 
   async askConsent(items: readonly ConsentItem[], signal: AbortSignal): Promise<ConsentAnswer> {

@@ -6,6 +6,7 @@ import { PinDigits } from '../../../vocabulary/pin-digits.js';
 import type { ConsentItem } from '../../../vocabulary/consent.js';
 import { GatewayError } from '../../../vocabulary/result-codes.js';
 import { ScriptedPatient, type SimAsk, type SimDefaults, type SimPanelScript } from './scripted-patient.js';
+import type { PinReason } from '../../../vocabulary/front-guidance.js';
 import type {
   ConsentAnswer, IdentityChoice, PinEntry, ReaderPanel, ReaderPanelEvents, RegistrationAnswer, Screen,
 } from '../reader-panel.js';
@@ -15,7 +16,7 @@ export type { SimAsk, SimPanelScript };
 /** What the simulated patient was shown and asked; no PINs, for tests and the demo's log. */
 export type SimPanelRecord =
   | { readonly kind: 'screen'; readonly screen: Screen }
-  | { readonly kind: 'ask'; readonly ask: SimAsk; readonly triesLeft?: number; readonly items?: readonly ConsentItem[] };
+  | { readonly kind: 'ask'; readonly ask: SimAsk; readonly triesLeft?: number; readonly items?: readonly ConsentItem[]; readonly reason?: PinReason };
 
 export class SimReaderPanel extends EventEmitter<ReaderPanelEvents> implements ReaderPanel {
   readonly #patient: ScriptedPatient;
@@ -83,8 +84,8 @@ export class SimReaderPanel extends EventEmitter<ReaderPanelEvents> implements R
     return this.#answer('identity', signal, () => choice);
   }
 
-  async askPin(triesLeft: number, signal: AbortSignal): Promise<PinEntry> {
-    this.#record({ kind: 'ask', ask: 'pin', triesLeft });
+  async askPin(triesLeft: number, signal: AbortSignal, reason?: PinReason): Promise<PinEntry> {
+    this.#record({ kind: 'ask', ask: 'pin', triesLeft, ...(reason ? { reason } : {}) });
     const typed = this.#patient.pin();
     return this.#answer('pin', signal, (): PinEntry => (typed === 'cancel' ? { kind: 'cancel' } : { kind: 'pin', digits: new PinDigits(typed) }));
   }

@@ -59,6 +59,7 @@ export class TerminalPatient implements Patient {
         return key === 'face' || key === 'pin' ? { kind: 'identity', choice: key } : { kind: 'cancel' };
       }
       case 'pin': {
+        if (ask.detail) this.print(`  ${this.#say(ask.detail)}`);
         if (ask.triesText) this.print(`  ${this.#say(ask.triesText)}`);
         this.mask(true);
         const typed = await this.#prompt('PIN (4 digits)', signal, (a) => /^[0-9]{4}$/.test(a)).finally(() => this.mask(false));

@@ -11,6 +11,11 @@ import { SimFaceMatcher } from '../../../../drivers/face/sim/sim-face-matcher.js
 import type { SimPanelScript } from '../../../../drivers/panel/sim/scripted-patient.js';
 import { FakeCardSession, FakeLine, type LineScenario } from '../../../helpers/flow-fakes.js';
 import { panelRig, waitFor, waitForLink, type PanelRig } from '../../../helpers/panel-rig.js';
+import { FrontKeySource } from '../../../../drivers/card/front/front-key-source.js';
+import { loadFrontOpenCv } from '../../../../drivers/card/front/opencv.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const config = validateConfig({});
 let rig: PanelRig;
@@ -19,7 +24,7 @@ t.before(async () => {
 });
 t.teardown(() => rig.close());
 
-async function checkin(script: SimPanelScript, line: LineScenario = 'valid', card = new FakeCardSession({ pin: '2580' })) {
+async function checkin(script: SimPanelScript, line: LineScenario = 'valid', card = new FakeCardSession({ pin: '2580' }), front?: FrontKeySource) {
   rig.patient.script(script);
   await rig.panel.show({ kind: 'welcome' });
   const fakeLine = new FakeLine(line);
@@ -32,6 +37,7 @@ async function checkin(script: SimPanelScript, line: LineScenario = 'valid', car
     logger: silentLogger,
     shutdown: new AbortController().signal,
     setState: () => undefined,
+    ...(front ? { front } : {}),
     commit: async (outcome, startedAt) =>
       buildCheckinEvent(outcome, { eventId: `e${n++}`, gatewayId: 'gw', readerId: 'r', startedAt, now: Date.now() }),
   });
@@ -102,4 +108,29 @@ t.test('a pulled cable during the consent questions ends the check-in PANEL_DOWN
   await waitForLink(rig.panel, true);
   const { event: after } = await checkin({});
   t.equal(after.result.code, 'ELIGIBLE', 'the next patient is served once the panel is back');
+});
+
+t.test('card front not in view: the panel asks to place the card flat, then the PIN pad says why (issue 13)', async (t) => {
+  // The real front reader (OpenCV + tesseract) on a picture with no card in it: a grey frame.
+  const cv = await loadFrontOpenCv();
+  const dir = mkdtempSync(join(tmpdir(), 'oqs-front-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const empty = join(dir, 'empty.jpg');
+  writeFileSync(empty, cv.imencode('.jpg', new cv.Mat(540, 960, cv.CV_8UC3, [128, 128, 128])));
+  const front = new FrontKeySource({ ...config.card.front, source: 'files', files: [empty], timeLimitMs: 1000 });
+  t.teardown(() => front.close());
+  const screens: { screen: string; detail?: { ja: string } }[] = [];
+  const onScreen = (show: { screen: string; detail?: { ja: string } }) => screens.push(show);
+  rig.simulator.on('screen', onScreen);
+  t.teardown(() => rig.simulator.off('screen', onScreen));
+  const asked = waitFor(rig.simulator, 'ask', (ask: { ask: string }) => ask.ask === 'pin');
+  const card = new FakeCardSession({ pin: '2580', certificate: Buffer.from('3082000b', 'hex') });
+  const { event } = await checkin({ identity: 'face', pins: ['2580'] }, 'valid', card, front);
+  const [pinAsk] = (await asked) as [{ detail?: { ja: string } }];
+  t.equal(event.result.code, 'ELIGIBLE');
+  t.equal(event.method, 'pin', 'the PIN after the time limit');
+  t.equal(event.faceKeyFailure, 'FRONT_NOT_FOUND', 'the event says why');
+  t.equal(card.photoReads, 0, 'nothing was presented to the card');
+  t.ok(screens.some((s) => s.screen === 'card-front' && /平らに置いて/.test(s.detail?.ja ?? '')), 'the panel asked to place the card flat');
+  t.match(pinAsk.detail?.ja, /表面を読み取れませんでした/, 'the PIN pad says why');
 });

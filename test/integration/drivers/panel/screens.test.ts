@@ -21,6 +21,9 @@ t.test('each screen arrives with its words', async (t) => {
     { kind: 'reading-card' },
     { kind: 'look-at-camera' },
     { kind: 'look-at-camera', guidance: 'come-closer' },
+    { kind: 'card-front' },
+    { kind: 'card-front', guidance: 'place-flat' },
+    { kind: 'card-front', guidance: 'hold-still' },
     { kind: 'please-wait' },
     { kind: 'done' },
     { kind: 'done', notice: 'certificate-expiring' },
@@ -41,6 +44,11 @@ t.test('each screen arrives with its words', async (t) => {
       t.same(show.title, SCREEN_TEXTS[screen.kind]);
     }
     if (screen.kind === 'look-at-camera' && screen.guidance) t.match(show.detail?.ja, /近づいて/);
+    if (screen.kind === 'card-front') {
+      const advice = { 'place-flat': /平らに置いて/, 'hold-still': /動かさずに/ } as const;
+      if (screen.guidance) t.match(show.detail?.ja, advice[screen.guidance], `card front: ${screen.guidance}`);
+      else t.equal(show.detail, undefined);
+    }
     if (screen.kind === 'done') t.equal(show.detail?.ja.includes('3か月以内'), screen.notice === 'certificate-expiring' ? true : undefined, 'done: the certificate notice as its detail line');
   }
 });
@@ -66,6 +74,12 @@ t.test('PIN pad: digits into PinDigits, tries left shown, cancel', async (t) => 
     t.equal(entry.digits.consume().toString('ascii'), '9137');
   }
   t.same(await rig.panel.askPin(1, open()), { kind: 'cancel' });
+  // After face match could not use the card's front, the pad says why (issue 13).
+  rig.patient.script({ pins: ['cancel'] });
+  const why = waitFor(rig.simulator, 'ask');
+  await rig.panel.askPin(3, open(), 'front-unread');
+  const [withReason] = (await why) as [{ detail?: { ja: string; en: string } }];
+  t.match(withReason.detail?.ja, /表面を読み取れませんでした/, 'the reason as the detail line');
   t.notOk(rig.logs.join('').replace(/"time":"[^"]*"/g, '').includes('9137'), 'the PIN is in no log line');
 });
 

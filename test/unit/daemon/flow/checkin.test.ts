@@ -13,6 +13,7 @@ import { FakeCardSession, FakeLine, type FakeCardOptions, type LineScenario } fr
 import type { FrontKeySource } from '../../../../drivers/card/front/front-key-source.js';
 import type { FrontResult } from '../../../../drivers/card/front/front-reader.js';
 import { FaceKey } from '../../../../vocabulary/face-key.js';
+import type { FrontGuidance } from '../../../../vocabulary/front-guidance.js';
 import { validatePayload } from '../../../../daemon/mqtt/schemas.js';
 
 
@@ -288,12 +289,16 @@ t.test('certificate grace: expired < 3 months: the insurance check only; expirin
 
 // The card front (issue 13): a stand-in for the front reader (the reader itself is tested in
 // test/unit/drivers/card/front-reader.test.ts on generated pictures).
-function fakeFront(result: FrontResult): FrontKeySource & { reads: number; refusals: number } {
+function fakeFront(result: FrontResult, guidance: readonly FrontGuidance[] = []): FrontKeySource & { reads: number; refusals: number } {
   const fake = {
     reads: 0,
     refusals: 0,
     timeLimitMs: 300,
-    async read() { fake.reads++; return result; },
+    async read(_certificate: Buffer, options: { onGuidance?: (g: FrontGuidance) => void } = {}) {
+      fake.reads++;
+      for (const g of guidance) options.onGuidance?.(g);
+      return result;
+    },
     refused() { fake.refusals++; },
   };
   return fake as unknown as FrontKeySource & { reads: number; refusals: number };
@@ -327,17 +332,24 @@ t.test('card front: a key the card refuses is reported, never presented again, a
   const built = FaceKey.build({ birth: { era: 'heisei', eraYear: 2, month: 1, day: 31 }, expiryYear: 2030, securityCode: '1100' });
   if (!built.ok) throw new Error('key');
   const front = fakeFront({ ok: true, key: built.key, frames: 2 });
-  const { event } = await run({ front, card: { refuseFaceKey: true }, panel: { pins: ['1234'] } });
+  const { event, panel } = await run({ front, card: { refuseFaceKey: true }, panel: { pins: ['1234'] } });
   t.equal(front.refusals, 1, 'the front reader is told the key was refused');
+  t.match(panel.history.find((r) => r.kind === 'ask' && r.ask === 'pin'), { reason: 'front-refused' });
   t.equal(event.method, 'pin');
   t.equal(event.faceKey, undefined);
   t.equal(event.faceKeyFailure, 'KEY_REFUSED');
   t.equal(validatePayload('checkin.v2', event), null);
 });
 
-t.test('card front unreadable: falls back to the PIN', async (t) => {
-  const front = fakeFront({ ok: false, why: 'FRONT_UNREADABLE', frames: 9, lastFrame: 'BIRTH_NOT_READ' });
-  const { event } = await run({ front, panel: { pins: ['1234'] } });
+t.test('card front unreadable: the panel guides the patient, then falls back to the PIN and says why', async (t) => {
+  const front = fakeFront({ ok: false, why: 'FRONT_UNREADABLE', frames: 9, lastFrame: 'BIRTH_NOT_READ' }, ['place-flat', 'place-flat', 'hold-still', 'hold-still', 'hold-still']);
+  const { event, panel } = await run({ front, panel: { pins: ['9999', '1234'] }, card: { pin: '1234' } });
+  const screens = panel.history.flatMap((r) => (r.kind === 'screen' && r.screen.kind === 'card-front' ? [r.screen] : []));
+  t.same(screens, [{ kind: 'card-front' }, { kind: 'card-front', guidance: 'place-flat' }, { kind: 'card-front', guidance: 'hold-still' }], 'the front screen, then each advice once when it changes');
+  const pins = panel.history.flatMap((r) => (r.kind === 'ask' && r.ask === 'pin' ? [r] : []));
+  t.equal(pins.length, 2, 'a wrong PIN, then the right one');
+  t.equal(pins[0]?.reason, 'front-unread', 'the pad says the front could not be read');
+  t.equal(pins[1]?.reason, undefined, 'only on the first ask');
   t.equal(front.reads, 1);
   t.equal(event.method, 'pin', 'the PIN as today');
   t.equal(event.result.code, 'ELIGIBLE');
