@@ -34,24 +34,42 @@ export interface AnswerProblem {
   readonly message: string;
 }
 
-function labels(value: unknown, at: string, out: AnswerProblem[]): void {
+/** `qualificationValidity` → `qualificationValidityLabel`, made once (not per field visited). */
+const LABEL_KEY: ReadonlyMap<string, string> = new Map(Object.keys(LABELLED).map((k) => [k, `${k}Label`]));
+
+/** Walks the answer checking each label against its code. The JSON Pointer of a field is only
+ * built when the field is wrong: building one per field visited made this walk the client's
+ * second-largest cost in the batch bench (docs/eligibility.md, speed). */
+function labels(value: unknown, path: (string | number)[], out: AnswerProblem[]): void {
   if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) labels(v, `${at}/${i}`, out);
+    for (let i = 0; i < value.length; i += 1) {
+      path.push(i);
+      labels(value[i], path, out);
+      path.pop();
+    }
     return;
   }
   if (value === null || typeof value !== 'object') return;
   const record = value as Record<string, unknown>;
-  for (const [key, child] of Object.entries(record)) {
-    const table = LABELLED[key];
-    if (table && `${key}Label` in record) {
+  for (const key in record) {
+    const child = record[key];
+    const labelKey = LABEL_KEY.get(key);
+    if (labelKey !== undefined && labelKey in record) {
+      const table = LABELLED[key] as CodeTable;
       const want = typeof child === 'string' ? (table[child] ?? null) : null;
-      if (record[`${key}Label`] !== want) {
-        out.push({ field: `${at}/${key}Label`, message: `must be ${JSON.stringify(want)} for ${key} ${JSON.stringify(child)}` });
+      if (record[labelKey] !== want) {
+        out.push({ field: pointer(path, labelKey), message: `must be ${JSON.stringify(want)} for ${key} ${JSON.stringify(child)}` });
       }
     }
-    labels(child, `${at}/${key}`, out);
+    if (child !== null && typeof child === 'object') {
+      path.push(key);
+      labels(child, path, out);
+      path.pop();
+    }
   }
 }
+
+const pointer = (path: readonly (string | number)[], last: string): string => `/${[...path, last].join('/')}`;
 
 function consentGates(r: QualificationResult, at: string, out: AnswerProblem[]): void {
   if (r.limitApplicationCertificateRelatedInfo && r.limitApplicationCertificateRelatedConsFlg !== '1') {
@@ -75,7 +93,7 @@ function consentGates(r: QualificationResult, at: string, out: AnswerProblem[]):
 /** The problems of a schema-valid answer; empty when it is consistent. */
 export function answerProblems(answer: EligibilityResult): AnswerProblem[] {
   const out: AnswerProblem[] = [];
-  labels(answer, '', out);
+  labels(answer, [], out);
   const n = answer.results.length;
   switch (answer.qualificationValidity) {
     case '4':

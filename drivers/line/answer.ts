@@ -11,7 +11,15 @@ import {
   REFERENCE_CLASSIFICATION, SEX, SPECIFIC_DISEASE_CATEGORY, TICKET_TYPE, type CodeTable,
 } from './codes.js';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/** A value or null. For a string schema this is `type: ["string", "null"]` (with null added to an
+ * enum) rather than an anyOf: the same check, but ajv validates a type list in one test where an
+ * anyOf collects and discards errors per field; the batch bench's client validation was 2.4x
+ * faster (docs/eligibility.md, speed). Objects keep the anyOf. */
+export function Nullable<T extends TSchema>(t: T) {
+  const plain = JSON.parse(JSON.stringify(t)) as { type?: unknown; enum?: unknown[] };
+  if (plain.type !== 'string') return Type.Union([t, Type.Null()]);
+  return Type.Unsafe<Static<T> | null>({ ...plain, type: ['string', 'null'], ...(plain.enum ? { enum: [...plain.enum, null] } : {}) });
+}
 export const DateText = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' });
 const Time = Type.String({ minLength: 20, maxLength: 40, pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' });
 const Text = (max = 200) => Type.String({ maxLength: max });

@@ -132,7 +132,10 @@ export class HttpsEligibilityClient implements EligibilityClient {
   }
 
   #batchItems(answer: unknown, count: number, offset: number): BatchItemResult[] {
-    if (validators.inquiryResponse(answer) && isErrorSegment(answer.header)) throw toGatewayError(fromServiceHeader(answer.header));
+    // A refused batch is an inquiry-shaped error answer (no items); checking that shape first on
+    // every answer cost a second walk of a normal answer's header for nothing.
+    const hasItems = typeof answer === 'object' && answer !== null && 'items' in answer;
+    if (!hasItems && validators.inquiryResponse(answer) && isErrorSegment(answer.header)) throw toGatewayError(fromServiceHeader(answer.header));
     if (!validators.batchResponse(answer)) throw toGatewayError(malformed(`batch body ${schemaProblem(validators.batchResponse.errors)}`));
     const body: BatchResponseBody = answer;
     if (isErrorSegment(body.header)) throw toGatewayError(fromServiceHeader(body.header));

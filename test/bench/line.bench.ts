@@ -69,14 +69,21 @@ export default async function lineBench(): Promise<BenchReport[]> {
       return { ...p.insurance, birthDate: p.birthDate };
     });
     const rates: number[] = [];
+    // CPU time as well as wall time: on a shared box the wall-clock rate mostly measures the other
+    // jobs; both ends run in this process, so CPU time is the work a patient costs (client + service).
+    const cpuRates: number[] = [];
     for (let run = 0; run < 3; run += 1) {
       const start = process.hrtime.bigint();
+      const cpu = process.cpuUsage();
       const results = await client.checkBatch(requests);
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const used = process.cpuUsage(cpu);
       if (results.filter((r) => r.ok).length !== BATCH) throw new Error('batch had failures');
       rates.push((BATCH / ms) * 60000);
+      cpuRates.push((BATCH / ((used.user + used.system) / 1000)) * 60000);
     }
     rates.sort((a, b) => a - b);
+    cpuRates.sort((a, b) => a - b);
     return [
       {
         name: 'line: single inquiry latency',
@@ -94,11 +101,12 @@ export default async function lineBench(): Promise<BenchReport[]> {
       },
       {
         name: 'line: batch throughput (一括照会)',
-        method: `${BATCH} patients per batch, chunks of 200, 4 in flight, 3 runs; median of runs (min and max given)`,
+        method: `${BATCH} patients per batch, chunks of 200, 4 in flight, 3 runs; median of runs (min and max given); per CPU time: patients per minute of this process's CPU (both ends)`,
         figures: [
           { name: 'batch throughput, median', value: Math.round(rates[1] ?? 0), unit: 'patients/min' },
           { name: 'batch throughput, min', value: Math.round(rates[0] ?? 0), unit: 'patients/min' },
           { name: 'batch throughput, max', value: Math.round(rates[2] ?? 0), unit: 'patients/min' },
+          { name: 'batch per CPU time (client + service), median', value: Math.round(cpuRates[1] ?? 0), unit: 'patients/CPU-min' },
         ],
       },
     ];

@@ -4,7 +4,7 @@ import type { Consents } from '../../../../vocabulary/consent.js';
 import {
   SERVICE_ERRORS, validators, type BatchResponseBody, type HeaderBody, type InquiryResponseBody, type ServiceErrorCode,
 } from '../../wire.js';
-import { answerFor, japanDate, NOTICES, notFound, notRegistered, type AskContext } from './answers.js';
+import { answerFor, isoOf, japanDate, NOTICES, notFound, notRegistered, type AskContext } from './answers.js';
 import { answerProblems } from '../../answer-check.js';
 import { checkCertificate, checkProof, type JpkiTrust } from './card-check.js';
 import type { ChallengeStore } from './challenges.js';
@@ -23,7 +23,7 @@ export interface ServiceState {
 
 function header(via: 'card' | 'number', now: Date, error?: ServiceErrorCode): HeaderBody {
   return {
-    processExecutionTime: now.toISOString(),
+    processExecutionTime: isoOf(now),
     referenceClassification: via === 'card' ? '1' : '2',
     segmentOfResult: error ? '3' : '1',
     errorCode: error ?? null,
@@ -85,10 +85,10 @@ type NumberAsk = {
   qualificationConfirmationDate?: string; limitApplicationCertificateRelatedConsFlg?: '0' | '1';
 };
 
-function numberResult(state: ServiceState, input: NumberAsk, now: Date) {
+function numberResult(state: ServiceState, input: NumberAsk, now: Date, today: string) {
   const entry = state.register.byNumber(input);
   const ask: AskContext = {
-    via: 'number', now, date: input.qualificationConfirmationDate ?? japanDate(now), consents: {},
+    via: 'number', now, date: input.qualificationConfirmationDate ?? today, consents: {},
     limitConsent: input.limitApplicationCertificateRelatedConsFlg === '1',
   };
   // A wrong birth date answers exactly like an unknown number: the service must not confirm that
@@ -99,15 +99,18 @@ function numberResult(state: ServiceState, input: NumberAsk, now: Date) {
 export function byNumber(state: ServiceState, input: unknown): Reply {
   const now = state.now();
   if (!validators.numberInquiry(input)) return refuse('number', now, 'BAD_REQUEST', 400);
-  return answered('number', now, numberResult(state, input, now));
+  return answered('number', now, numberResult(state, input, now, japanDate(now)));
 }
 
 export function batch(state: ServiceState, input: unknown): Reply {
   const now = state.now();
   if (!validators.batchInquiry(input)) return refuse('number', now, 'BAD_REQUEST', 400);
+  // One instant, one day and one item header for the whole request (they are the same for all).
+  const today = japanDate(now);
+  const itemHeader = header('number', now);
   const body: BatchResponseBody = {
     header: header('number', now),
-    items: input.items.map((item, index) => ({ index, header: header('number', now), result: numberResult(state, item, now) })),
+    items: input.items.map((item, index) => ({ index, header: itemHeader, result: numberResult(state, item, now, today) })),
   };
   return { status: 200, body };
 }
