@@ -33,7 +33,7 @@ export class Gateway {
   /** 照合番号B from pictures of the card front (card.front); null when no source is configured. */
   readonly #front: FrontKeySource | null;
   readonly topics: Topics;
-  readonly startedAt = Date.now();
+  readonly startedAt: number;
   #shutdown = new AbortController();
   #current: Promise<unknown> | null = null;
   #readerState: ReaderState = 'idle';
@@ -57,7 +57,9 @@ export class Gateway {
     readonly mqtt: MqttClient,
     readonly publisher: OutboxPublisher,
     readonly broker: EmbeddedBroker | null,
+    startedAt: number,
   ) {
+    this.startedAt = startedAt;
     this.topics = topicsFor(config.mqtt.baseTopic, config.gatewayId);
     this.#front = config.card.front.source === 'none' ? null : new FrontKeySource(config.card.front);
   }
@@ -66,6 +68,7 @@ export class Gateway {
   static async start(config: GatewayConfig, logger: Logger, version: string, features: readonly FeatureFactory[]): Promise<Gateway> {
     // The same checks `oqsgw config check` runs (startup-checks.ts): refused before anything starts.
     assertStartable(config);
+    const startedAt = Date.now();
     const cleanups: (() => Promise<void>)[] = [];
     try {
       const tightened = secureDataDir(config.dataDir);
@@ -102,17 +105,19 @@ export class Gateway {
       }
 
       const topics = topicsFor(config.mqtt.baseTopic, config.gatewayId);
-      const offline = JSON.stringify(gatewayStatusPayload({ config, version, online: false }));
+      // Fixed at connect for the whole run, so it cannot know when the gateway will vanish: its
+      // `time` is null and `since` names the run (mqtt/payloads.ts, docs/mqtt.md).
+      const lastWill = JSON.stringify(gatewayStatusPayload({ config, version, form: 'lastWill', since: startedAt }));
       const mqtt = connectBroker({
         url,
         clientId: `oqsgw-${config.gatewayId}`,
         protocolVersion: broker?.protocolVersion ?? 5,
-        will: { topic: topics.status, payload: offline },
+        will: { topic: topics.status, payload: lastWill },
         config: config.mqtt,
         logger,
       });
       const publisher = new OutboxPublisher(mqtt, outbox, logger);
-      const gateway = new Gateway(config, logger, version, devices, db, outbox, mqtt, publisher, broker);
+      const gateway = new Gateway(config, logger, version, devices, db, outbox, mqtt, publisher, broker, startedAt);
       cleanups.push(() => gateway.stop());
       gateway.#wire();
       const context = gateway.#context();
@@ -314,7 +319,7 @@ export class Gateway {
 
   async #publishStatus(): Promise<void> {
     if (!this.mqtt.connected) return;
-    const payload = gatewayStatusPayload({ config: this.config, version: this.version, online: true, devices: this.devices, warnings: this.#warnings });
+    const payload = gatewayStatusPayload({ config: this.config, version: this.version, form: 'online', since: this.startedAt, devices: this.devices, warnings: this.#warnings });
     await publishAsync(this.mqtt, this.topics.status, JSON.stringify(payload), { qos: 1, retain: true }).catch(() => {});
   }
 
@@ -334,7 +339,7 @@ export class Gateway {
     }
     this.publisher.stop();
     if (this.mqtt.connected) {
-      const offline = JSON.stringify(gatewayStatusPayload({ config: this.config, version: this.version, online: false }));
+      const offline = JSON.stringify(gatewayStatusPayload({ config: this.config, version: this.version, form: 'stopped', since: this.startedAt }));
       await publishAsync(this.mqtt, this.topics.status, offline, { qos: 1, retain: true }).catch(() => {});
     }
     // A broker that is down must not hold up the stop: give the goodbye two seconds.

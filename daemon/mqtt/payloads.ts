@@ -15,19 +15,30 @@ interface HealthReporter {
   health(): { readonly ok: boolean; readonly detail: string };
 }
 
+/**
+ * `online`: published while running. `stopped`: the offline form a clean stop publishes itself.
+ * `lastWill`: the offline form handed to the broker at connect, which the broker publishes when the
+ * gateway vanishes (crash, SIGKILL, power, network): only the broker knows when that happens, so
+ * its `time` is null rather than the connect time; `since` says which run of the gateway it was.
+ */
+export type StatusForm = 'online' | 'stopped' | 'lastWill';
+
 export function gatewayStatusPayload(input: {
   config: GatewayConfig;
   version: string;
-  online: boolean;
+  form: StatusForm;
+  /** When this run of the gateway started (ms since the epoch). */
+  since: number;
   devices?: Record<string, HealthReporter>;
   warnings?: readonly StatusWarning[];
 }) {
   return {
     schema: 'oqs.status.v1' as const,
     gatewayId: input.config.gatewayId,
-    state: input.online ? ('online' as const) : ('offline' as const),
+    state: input.form === 'online' ? ('online' as const) : ('offline' as const),
     version: input.version,
-    time: new Date().toISOString(),
+    time: input.form === 'lastWill' ? null : new Date().toISOString(),
+    since: new Date(input.since).toISOString(),
     devices: Object.fromEntries(Object.entries(input.devices ?? {}).map(([name, device]) => [name, device.health()])),
     warnings: (input.warnings ?? []).map(({ code, message, action }) => ({ code, message, action })),
   };

@@ -1,5 +1,6 @@
 // The daemon as a child process against a real mosquitto: check-ins arrive on <base>/checkins
-// and match their schema, status and reader state are retained, and a broker outage in the
+// and match their schema, status and reader state are retained, a SIGKILLed daemon leaves its
+// Last Will (offline, no time: only the broker knows when), and a broker outage in the
 // middle loses nothing (every committed check-in is delivered once the broker is back).
 import t, { type Test } from 'tap';
 import { join } from 'node:path';
@@ -86,11 +87,25 @@ t.test('a check-in arrives on a real broker, valid against its schema', async (t
   await late.subscribeAsync('oqs/itest/status', { qos: 1 });
   const seen = await waitFor('retained status', () => retained.find((m) => m.retain));
   t.equal(seen.body.state, 'online');
+  t.equal(typeof seen.body.time, 'string', 'the online status says when it was written');
+  const since = seen.body.since;
+  t.ok(typeof since === 'string' && Date.parse(since) <= Date.parse(String(seen.body.time)), `online since ${String(since)}`);
   await late.endAsync();
 
-  t.equal(await daemon.stop('SIGTERM'), 0, 'SIGTERM stops the daemon cleanly');
-  const offline = await waitFor('offline status', () => received.find((m) => m.topic === 'oqs/itest/status' && m.body.state === 'offline'));
-  t.ok(offline, 'offline status published on stop');
+  // The gateway vanishes (a clean SIGTERM is ops/daemon.test.ts): the broker publishes the Last
+  // Will handed over at connect. It cannot know the outage time, so it must not claim one.
+  t.equal(await daemon.stop('SIGKILL'), 'SIGKILL');
+  const will = await waitFor('the Last Will, live', () => received.find((m) => m.topic === 'oqs/itest/status' && m.body.state === 'offline'));
+  t.equal(validatePayload('status.v1', will.body), null, 'the Last Will matches its schema');
+  t.equal(will.body.time, null, 'the Last Will carries no time (not the connect time)');
+  t.equal(will.body.since, since, 'and names the run that vanished');
+  const after = await mqtt.connectAsync(broker.url, { clientId: 'itest-after', protocolVersion: 5 });
+  const kept: Received[] = [];
+  after.on('message', (topic, payload, packet) => kept.push({ topic, body: JSON.parse(payload.toString()) as Record<string, unknown>, retain: packet.retain }));
+  await after.subscribeAsync('oqs/itest/status', { qos: 1 });
+  const retainedWill = await waitFor('the retained Last Will', () => kept.find((m) => m.retain));
+  await after.endAsync();
+  t.same([retainedWill.body.state, retainedWill.body.time, retainedWill.body.since], ['offline', null, since], 'a later reader finds offline, no time, the same run');
 });
 
 t.test('the broker stopped and started mid-way: every committed check-in is delivered', async (t) => {

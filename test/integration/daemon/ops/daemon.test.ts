@@ -148,5 +148,9 @@ t.test('status endpoint, warnings and systemd notifications of a running demo ga
   t.ok(tookMs < unitStopTimeoutMs(), `stopped in ${tookMs} ms (TimeoutStopSec ${unitStopTimeoutMs()} ms)`);
   await waitFor('STOPPING=1', () => notify.lines().includes('STOPPING=1'), 5000).catch(fail);
   t.pass('STOPPING=1 sent');
-  t.equal(statuses.at(-1)?.state, 'offline', 'offline published before exit');
+  const last = statuses.at(-1);
+  t.equal(last?.state, 'offline', 'offline published before exit');
+  t.equal(validatePayload('status.v1', last), null, 'the offline status matches its schema');
+  t.ok(typeof last?.time === 'string' && Date.parse(last.time) >= stoppedAt - 1000, 'a clean stop says when it stopped (unlike the Last Will)');
+  t.equal(last?.since, online?.since, 'same run as the online status');
 });
