@@ -152,6 +152,60 @@ export function templateBox(points: ReadonlyArray<readonly [number, number]>): R
   return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
 }
 
+/**
+ * Where face-api's 68-point landmark net looks: the face turned upright (by the 5-point transform)
+ * and framed as face-api's own tiny detector frames an upright face (measured against the template
+ * square on 161 frames: width 0.90, height 0.82 of its side, centre 0.18 of it lower), at the
+ * picture's own scale. Before, the net was given the axis-aligned template square, which swells
+ * and shifts as the head rolls and as YuNet's points jitter; the net, fed crops framed unlike its
+ * training, jittered with it, and hand-held still photos passed the liveness check (motion up to
+ * 0.054 eye distances against livenessMinMotion 0.03; at most 0.024 with this crop: docs/face.md).
+ * Turning the face upright also keeps a rolled head inside the crop.
+ */
+export interface LandmarkCrop {
+  readonly width: number;
+  readonly height: number;
+  /** Affine map from a crop pixel to the picture: x = m0 u + m1 v + m2, y = m3 u + m4 v + m5. */
+  readonly toPicture: readonly [number, number, number, number, number, number];
+}
+
+/** landmarkCrop's framing, in sides of the template square (measured: see landmarkCrop). */
+export const LANDMARK_FRAMING = { width: 0.9, height: 0.82, down: 0.18 } as const;
+
+export function landmarkCrop(points: ReadonlyArray<readonly [number, number]>): LandmarkCrop | null {
+  let m: number[];
+  try {
+    m = similarityTransform(ARCFACE_TEMPLATE, points);
+  } catch {
+    return null;
+  }
+  const k = Math.hypot(m[0]!, m[3]!);
+  if (!(k > 0)) return null;
+  const width = Math.max(1, Math.round(LANDMARK_FRAMING.width * SIDE * k)), height = Math.max(1, Math.round(LANDMARK_FRAMING.height * SIDE * k));
+  // The crop's corner in template units; one crop pixel is 1/k template units.
+  const x0 = SIDE / 2 - (LANDMARK_FRAMING.width * SIDE) / 2, y0 = SIDE / 2 + LANDMARK_FRAMING.down * SIDE - (LANDMARK_FRAMING.height * SIDE) / 2;
+  return { width, height, toPicture: [m[0]! / k, m[1]! / k, m[0]! * x0 + m[1]! * y0 + m[2]!, m[3]! / k, m[4]! / k, m[3]! * x0 + m[4]! * y0 + m[5]!] };
+}
+
+/** The crop's pixels, sampled bilinearly from the picture (edge pixels repeated outside it). */
+export function warpCrop(image: RgbImage, crop: LandmarkCrop): RgbImage {
+  const [a, b, c, d, e, f] = crop.toPicture;
+  const { data, width, height } = image;
+  const out = new Uint8Array(crop.width * crop.height * 3);
+  const px = (x: number, y: number, ch: number): number => data[(Math.min(height - 1, Math.max(0, y)) * width + Math.min(width - 1, Math.max(0, x))) * 3 + ch]!;
+  for (let v = 0; v < crop.height; v++) {
+    for (let u = 0; u < crop.width; u++) {
+      const sx = a * u + b * v + c, sy = d * u + e * v + f;
+      const x0 = Math.floor(sx), y0 = Math.floor(sy), wx = sx - x0, wy = sy - y0;
+      const o = (v * crop.width + u) * 3;
+      for (let ch = 0; ch < 3; ch++) {
+        out[o + ch] = Math.round((1 - wy) * ((1 - wx) * px(x0, y0, ch) + wx * px(x0 + 1, y0, ch)) + wy * ((1 - wx) * px(x0, y0 + 1, ch) + wx * px(x0 + 1, y0 + 1, ch)));
+      }
+    }
+  }
+  return { data: out, width: crop.width, height: crop.height };
+}
+
 function iou(a: Rect, b: Rect): number {
   const x1 = Math.max(a.x, b.x), y1 = Math.max(a.y, b.y);
   const x2 = Math.min(a.x + a.width, b.x + b.width), y2 = Math.min(a.y + a.height, b.y + b.height);
@@ -270,7 +324,9 @@ export class OnnxFaceEngine implements FaceEngine {
     const { attempt, face: yunet } = found;
     if (attempt.dx === 0 && attempt.dy === 0 && attempt.image !== image) throw new Error('describe() needs the image detect() saw');
     const descriptor = await this.describeAligned(attempt.image, yunet.points);
-    const landmarks = (await this.#landmarks(attempt.image, yunet.box)).map((p) => ({ x: p.x - attempt.dx, y: p.y - attempt.dy }));
+    const crop = landmarkCrop(yunet.points);
+    const points68 = crop ? this.#uprightLandmarks(attempt.image, crop) : this.#landmarks(attempt.image, yunet.box);
+    const landmarks = (await points68).map((p) => ({ x: p.x - attempt.dx, y: p.y - attempt.dy }));
     return { box: face.box, score: face.score, landmarks, descriptor };
   }
 
@@ -280,6 +336,13 @@ export class OnnxFaceEngine implements FaceEngine {
     const name = this.#descriptor.inputNames[0]!, output = this.#descriptor.outputNames[0]!;
     const out = await this.#descriptor.run({ [name]: new this.#ort.Tensor('float32', input, [1, 3, SIDE, SIDE]) });
     return l2Normalise(Float32Array.from(out[output]!.data as Float32Array));
+  }
+
+  /** The 68 points found in the upright crop, mapped back into the picture. */
+  async #uprightLandmarks(image: RgbImage, crop: LandmarkCrop): Promise<readonly Point[]> {
+    const [a, b, c, d, e, f] = crop.toPicture;
+    const local = await this.#landmarks(warpCrop(image, crop), { x: 0, y: 0, width: crop.width, height: crop.height });
+    return local.map((p) => ({ x: a * p.x + b * p.y + c, y: d * p.x + e * p.y + f }));
   }
 
   async #landmarks(image: RgbImage, box: Rect): Promise<readonly Point[]> {
