@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { GatewayError } from '../../../vocabulary/result-codes.js';
-import type { CvMat, OpenCv } from './opencv.js';
+import { type CvMat, filledMat, type OpenCv } from './opencv.js';
 
 export type FrontLine = 'birth' | 'expiry' | 'code';
 
@@ -42,7 +42,7 @@ export function createTesseractCliOcr(cv: OpenCv, tessdataDir = DEFAULT_TESSDATA
     async readLines(lines) {
       const width = Math.max(...lines.map((m) => m.cols));
       const height = lines.reduce((s, m) => s + m.rows + GAP, 0);
-      const strip = new cv.Mat(height, width, cv.CV_8UC1, 255);
+      const strip = filledMat(cv, height, width, cv.CV_8UC1, 255);
       const bands: { top: number; bottom: number }[] = [];
       let y = 0;
       for (const m of lines) {
