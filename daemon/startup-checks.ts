@@ -6,7 +6,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import type { GatewayConfig } from '../config/schema.js';
 import { loadTlsMaterial } from '../drivers/line/tls-files.js';
 import { ConfigError } from '../vocabulary/config-error.js';
-import { checkBrokerUrl } from './mqtt/connection.js';
+import { checkBrokerUrl } from './mqtt/broker-url.js';
 import { dataDirRefusal } from './store/file-modes.js';
 import { checkStatusConfig } from './status/server.js';
 

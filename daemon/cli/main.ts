@@ -1,17 +1,8 @@
 // The `oqsgw` command. Each command lives in its own file under commands/ and registers itself
-// here; add a feature's command by adding a file and one line below.
+// here; add a feature's command by adding a file and one line to REGISTRARS below.
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../../vocabulary/paths.js';
-import { registerConfigCommands } from './commands/config.js';
-import { registerCardCommands } from './commands/card.js';
-import { registerDoctorCommand } from './commands/doctor.js';
-import { registerCodesCommand } from './commands/codes.js';
-import { registerFaceCommands } from './commands/face.js';
-import { registerStartCommands } from './commands/start.js';
-import { registerLineCommands } from './commands/line.js';
-import { registerPanelCommands } from './commands/panel.js';
-import { registerFhirCommand } from './commands/fhir.js';
 
 const { version } = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string };
 
@@ -26,14 +17,27 @@ const program = new Command('oqsgw')
   .version(version)
   .showHelpAfterError('(run with --help for usage)');
 
-registerStartCommands(program);
-registerConfigCommands(program);
-registerCardCommands(program);
-registerDoctorCommand(program);
-registerCodesCommand(program);
-registerFaceCommands(program);
-registerLineCommands(program);
-registerPanelCommands(program);
-registerFhirCommand(program);
+type Registrar = () => Promise<(program: Command) => void>;
+
+// Each file with the top-level commands it registers. Loading every command's modules (MQTT,
+// SQLite, serial, TensorFlow, OpenCV ...) costs seconds on a busy box, so only the files of the
+// command asked for are loaded; help, a version or an unknown command loads them all.
+const REGISTRARS: [readonly string[], Registrar][] = [
+  [['start', 'demo'], async () => (await import('./commands/start.js')).registerStartCommands],
+  [['config'], async () => (await import('./commands/config.js')).registerConfigCommands],
+  [['card', 'sim'], async () => (await import('./commands/card.js')).registerCardCommands],
+  [['doctor'], async () => (await import('./commands/doctor.js')).registerDoctorCommand],
+  [['codes'], async () => (await import('./commands/codes.js')).registerCodesCommand],
+  [['face'], async () => (await import('./commands/face.js')).registerFaceCommands],
+  [['sim'], async () => (await import('./commands/line.js')).registerLineCommands],
+  [['sim'], async () => (await import('./commands/panel.js')).registerPanelCommands],
+  [['fhir'], async () => (await import('./commands/fhir.js')).registerFhirCommand],
+];
+
+const asked = process.argv[2];
+const known = REGISTRARS.some(([names]) => names.includes(asked ?? ''));
+const needed = REGISTRARS.filter(([names]) => !known || names.includes(asked ?? ''));
+// Registered in the table's order whatever loads first, so help lists commands the same way.
+for (const register of await Promise.all(needed.map(([, load]) => load()))) register(program);
 
 await program.parseAsync(process.argv);

@@ -1,43 +1,12 @@
 // The one MQTT client of the daemon: it owns the connection, reconnects, the Last Will, TLS and
 // the refusal to send patient data in clear to a broker off this machine (invariant 5).
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../../vocabulary/log.js';
 import type { MqttConfig } from './config.js';
 
-export class BrokerConfigError extends Error {}
-
-const LOOPBACK_NAMES = new Set(['localhost', 'ip6-localhost', 'ip6-loopback']);
-
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '');
-  if (LOOPBACK_NAMES.has(bare.toLowerCase())) return true;
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return bare === '::1';
-  return false;
-}
-
-/** Throws when the URL would carry patient data in clear off this machine without consent in config. */
-export function checkBrokerUrl(config: MqttConfig): URL {
-  let url: URL;
-  try {
-    url = new URL(config.url);
-  } catch {
-    throw new BrokerConfigError(`mqtt.url: ${JSON.stringify(config.url)} is not a URL; use mqtt://host:1883 or mqtts://host:8883`);
-  }
-  if (!['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(url.protocol)) {
-    throw new BrokerConfigError(`mqtt.url: scheme ${JSON.stringify(url.protocol)} is not supported; use mqtt:, mqtts:, ws: or wss:`);
-  }
-  const clear = url.protocol === 'mqtt:' || url.protocol === 'ws:';
-  if (clear && !isLoopbackHost(url.hostname) && !config.allowPlaintextPatientData) {
-    throw new BrokerConfigError(
-      `mqtt.url: ${JSON.stringify(config.url)} sends patient data in clear to another machine; use mqtts:// with mqtt.ca, ` +
-        'or set mqtt.allowPlaintextPatientData: true if the network is protected otherwise',
-    );
-  }
-  return url;
-}
+// The URL checks live apart (broker-url.ts) so `start` can refuse a config before loading mqtt.
+export { BrokerConfigError, checkBrokerUrl, isLoopbackHost } from './broker-url.js';
 
 export interface ConnectionOptions {
   readonly url: string;

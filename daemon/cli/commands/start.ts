@@ -5,12 +5,11 @@ import { readFileSync } from 'node:fs';
 import { DEMO_CONFIG_FILE, loadConfig } from '../../../config/load.js';
 import { ConfigError } from '../../../vocabulary/config-error.js';
 import type { GatewayConfig } from '../../../config/schema.js';
-import { startDemo } from '../../demo.js';
 import type { CheckinEvent } from '../../flow/checkin-event.js';
-import { Gateway } from '../../gateway.js';
-import { FEATURES } from '../../features.js';
+import type { Gateway } from '../../gateway.js';
 import { createLogger } from '../../../vocabulary/log.js';
-import { BrokerConfigError } from '../../mqtt/connection.js';
+import { BrokerConfigError } from '../../mqtt/broker-url.js';
+import { startupProblems } from '../../startup-checks.js';
 import { fromRoot, packageRoot } from '../../../vocabulary/paths.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/oqs-gateway/config.yaml';
@@ -28,8 +27,22 @@ function loadOrExit(file: string): GatewayConfig {
   }
 }
 
+/**
+ * The checks Gateway.start would refuse the config with (startup-checks.ts, as `config check`),
+ * made before the gateway's modules (MQTT, SQLite, serial, the drivers) are even loaded: a refused
+ * start says so and exits 2 at once, instead of after seconds of loading on a busy box.
+ */
+function refuseOrExit(config: GatewayConfig, file: string): void {
+  const problems = startupProblems(config);
+  if (problems.length === 0) return;
+  for (const problem of problems) console.error(`config error: ${problem}`);
+  console.error(`Nothing was started. Fix the file, then check it with: oqsgw config check ${file}`);
+  process.exit(2);
+}
+
 async function run(config: GatewayConfig, onStarted: (gateway: Gateway) => void | Promise<void>): Promise<void> {
   const logger = createLogger(config.logLevel);
+  const [{ Gateway }, { FEATURES }] = await Promise.all([import('../../gateway.js'), import('../../features.js')]);
   let gateway: Gateway;
   try {
     gateway = await Gateway.start(config, logger, version, FEATURES);
@@ -73,7 +86,9 @@ export function registerStartCommands(program: Command): void {
     .description('Run the gateway as configured (what systemd runs)')
     .option('-c, --config <file>', 'YAML config file', process.env.OQSGW_CONFIG ?? DEFAULT_CONFIG_FILE)
     .action(async (options: { config: string }) => {
-      await run(loadOrExit(options.config), () => {});
+      const config = loadOrExit(options.config);
+      refuseOrExit(config, options.config);
+      await run(config, () => {});
     });
 
   program
@@ -94,6 +109,8 @@ export function registerStartCommands(program: Command): void {
       const config = loadOrExit(options.config);
       config.mqtt.embeddedPort = port;
       if (options.broker !== undefined) config.mqtt.embeddedBroker = options.broker as typeof config.mqtt.embeddedBroker;
+      refuseOrExit(config, options.config);
+      const { startDemo } = await import('../../demo.js');
       await run(config, (gateway) => {
         const demo = startDemo(gateway, interval, (event) => console.log(describe(event)));
         const broker = gateway.broker;
