@@ -13,6 +13,7 @@ t.test('a refused broker: 5 failed attempts, 3 warnings (1, 2, 4)', async (t) =>
   const client = connectBroker({
     url: `mqtt://127.0.0.1:${port}`, clientId: 'refused', protocolVersion: 5, will: { topic: 'x/status', payload: '{}' },
     config: { url: `mqtt://127.0.0.1:${port}`, username: '', password: '', ca: '', cert: '', key: '' } as never, logger,
+    reconnectPeriodMs: 50, // the back-off is counted in attempts, not seconds: no need to wait 2 s each
   });
   t.teardown(() => client.end(true));
   let attempts = 0;
