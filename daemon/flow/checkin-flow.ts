@@ -16,6 +16,7 @@ import type { Logger } from '../../vocabulary/log.js';
 import { GatewayError, codeOf, type ResultCode } from '../../vocabulary/result-codes.js';
 import type { CheckinEvent, CheckinOutcome, FaceKeyFailure, FaceKeySource } from './checkin-event.js';
 import { step, type StepContext } from './steps.js';
+import { startFrontRead, type EarlyFront } from './early-front.js';
 
 /** Reader states published on <base>/readers/<id>/state (no patient data); 'error' is for the
  * devices (reader gone, panel link down), set by the gateway, never by a patient's outcome. */
@@ -149,6 +150,25 @@ async function identify(
   // proves possession by signing the service's challenge.
   if (session.token === 'smartphone') return { method: 'smartphone', proof: await phoneProof(session, deps, ctx) };
   let offered: readonly IdentityMethod[] = config.identityMethods;
+  // The card front is read from now on, while the PIN status is read and the patient chooses.
+  const early = deps.front && certificate && offered.includes('face') ? startFrontRead(deps.front, certificate, ctx) : undefined;
+  try {
+    return await identifyWith(session, deps, ctx, notes, offered, early);
+  } finally {
+    early?.stop();
+  }
+}
+
+async function identifyWith(
+  session: CardSession,
+  deps: FlowDeps,
+  ctx: StepContext,
+  notes: IdentityNotes,
+  offeredMethods: readonly IdentityMethod[],
+  early: EarlyFront | undefined,
+): Promise<Identity> {
+  const { config, panel } = deps;
+  let offered = offeredMethods;
   if (offered.includes('pin')) {
     // A 顔認証マイナンバーカード has no PIN: the panel must not offer that route at all.
     const status = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.pinStatus(s));
@@ -157,14 +177,17 @@ async function identify(
   let methods = [...offered];
   if (offered.includes('face') && offered.includes('pin')) {
     const choice = await step(ctx, config.pinTimeoutMs, 'IDENTITY_UNAVAILABLE', (s) => panel.askIdentityMethod(['face', 'pin'], s));
-    if (choice === 'pin') methods = methods.filter((m) => m !== 'face');
+    if (choice === 'pin') {
+      methods = methods.filter((m) => m !== 'face');
+      early?.stop();
+    }
   }
 
   let last: Ended | null = null;
   for (const method of methods) {
     try {
       if (method === 'face') {
-        const face = await faceMatch(session, deps, ctx, notes, certificate);
+        const face = await faceMatch(session, deps, ctx, notes, early);
         notes.face = face;
         if (face.decision === 'match') return { method };
         if (face.decision === 'spoof') throw new Ended({ code: 'FACE_SPOOF' }); // no fallback for a presentation attack
@@ -189,11 +212,11 @@ async function identify(
   throw last ?? new Ended({ code: 'IDENTITY_UNAVAILABLE' });
 }
 
-async function faceMatch(session: CardSession, deps: FlowDeps, ctx: StepContext, notes: IdentityNotes, certificate?: Buffer) {
+async function faceMatch(session: CardSession, deps: FlowDeps, ctx: StepContext, notes: IdentityNotes, early: EarlyFront | undefined) {
   const { config, panel, face } = deps;
   deps.setState('face');
-  const byFront = deps.front !== undefined && certificate !== undefined;
-  const photo = deps.front && certificate ? await photoByFront(session, deps.front, certificate, deps, ctx, notes) : await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.readFacePhoto(s));
+  const byFront = deps.front !== undefined && early !== undefined;
+  const photo = deps.front && early ? await photoByFront(session, deps.front, early, deps, ctx, notes) : await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.readFacePhoto(s));
   if (!photo) throw new GatewayError('CAMERA_DOWN', 'No face photo on this card; another method is needed');
   notes.faceKey = byFront ? 'front-ocr' : 'reader';
   await panel.show({ kind: 'look-at-camera' });
@@ -218,7 +241,7 @@ async function faceMatch(session: CardSession, deps: FlowDeps, ctx: StepContext,
  * CAMERA_DOWN and a named reason, and the flow falls back to the PIN. A refused key is remembered
  * for that card and never presented again.
  */
-async function photoByFront(session: CardSession, front: FrontKeySource, certificate: Buffer, deps: FlowDeps, ctx: StepContext, notes: IdentityNotes): Promise<Buffer | null> {
+async function photoByFront(session: CardSession, front: FrontKeySource, early: EarlyFront, deps: FlowDeps, ctx: StepContext, notes: IdentityNotes): Promise<Buffer | null> {
   const { config, panel } = deps;
   await panel.show({ kind: 'card-front' }).catch(() => {});
   // The patient is told what to do while the front is not readable (place it flat / keep it
@@ -229,7 +252,9 @@ async function photoByFront(session: CardSession, front: FrontKeySource, certifi
     shown = g;
     void panel.show({ kind: 'card-front', guidance: g }).catch(() => {});
   };
-  const read = await step(ctx, front.timeLimitMs + 2000, 'CAMERA_DOWN', (s) => front.read(certificate, { signal: s, onGuidance: guide }));
+  early.follow(guide);
+  // The read started with the identity step (early-front.ts); its time limit runs from there.
+  const read = await step(ctx, front.timeLimitMs + 2000, 'CAMERA_DOWN', () => early.result);
   if (!read.ok) {
     notes.faceKeyFailure = read.why;
     throw new GatewayError('CAMERA_DOWN', `card front: ${read.why}`, { front: read.why, frames: read.frames });
@@ -237,7 +262,7 @@ async function photoByFront(session: CardSession, front: FrontKeySource, certifi
   const opened = await step(ctx, config.cardReadTimeoutMs, 'CARD_TIMEOUT', (s) => session.readFacePhotoWith(read.key, s));
   if (opened.ok) return opened.photo;
   if (opened.reason === 'KEY_REFUSED' || opened.reason === 'KEY_LOCKED') {
-    front.refused(certificate, read.key);
+    front.refused(early.certificate, read.key);
     notes.faceKeyFailure = opened.reason;
   }
   throw new GatewayError('CAMERA_DOWN', `card front: the card refused the key read (${opened.reason})`, { front: opened.reason });

@@ -289,7 +289,9 @@ t.test('certificate grace: expired < 3 months: the insurance check only; expirin
 
 // The card front (issue 13): a stand-in for the front reader (the reader itself is tested in
 // test/unit/drivers/card/front-reader.test.ts on generated pictures).
-function fakeFront(result: FrontResult, guidance: readonly FrontGuidance[] = []): FrontKeySource & { reads: number; refusals: number } {
+/** `guidance` is given at once (before the face step: held back, the latest replayed), `later`
+ * once `gate` resolves (during the face step: shown as it comes, once per change). */
+function fakeFront(result: FrontResult, guidance: readonly FrontGuidance[] = [], later: readonly FrontGuidance[] = [], gate?: Promise<void>): FrontKeySource & { reads: number; refusals: number } {
   const fake = {
     reads: 0,
     refusals: 0,
@@ -297,6 +299,11 @@ function fakeFront(result: FrontResult, guidance: readonly FrontGuidance[] = [])
     async read(_certificate: Buffer, options: { onGuidance?: (g: FrontGuidance) => void } = {}) {
       fake.reads++;
       for (const g of guidance) options.onGuidance?.(g);
+      if (gate) {
+        await gate;
+        await new Promise((resolve) => setImmediate(resolve)); // the flow takes the advice from here on
+      }
+      for (const g of later) options.onGuidance?.(g);
       return result;
     },
     refused() { fake.refusals++; },
@@ -316,6 +323,31 @@ t.test('card front: the key read off the front opens the photo, face match, no P
   t.equal(event.faceKeyFailure, undefined);
   t.equal(validatePayload('checkin.v2', event), null, 'valid against schemas/checkin.v2');
   t.notOk(panel.history.some((r) => r.kind === 'ask' && r.ask === 'pin'), 'no PIN pad');
+});
+
+t.test('card front read from the certificate on, while the patient chooses; choosing the PIN stops it', async (t) => {
+  const seen: { signal?: AbortSignal; identityAsked: boolean }[] = [];
+  let panelRef: SimReaderPanel | undefined;
+  const front = {
+    timeLimitMs: 300,
+    refused() {},
+    read(_certificate: Buffer, options: { signal?: AbortSignal }) {
+      seen.push({ ...(options.signal ? { signal: options.signal } : {}), identityAsked: panelRef?.history.some((r) => r.kind === 'ask' && r.ask === 'identity') ?? false });
+      return new Promise<FrontResult>((_, reject) => options.signal?.addEventListener('abort', () => reject(new Error('stopped')), { once: true }));
+    },
+  } as unknown as FrontKeySource;
+  const original = SimReaderPanel.prototype.askIdentityMethod;
+  t.teardown(() => { SimReaderPanel.prototype.askIdentityMethod = original; });
+  SimReaderPanel.prototype.askIdentityMethod = function (this: SimReaderPanel, choices, signal) {
+    panelRef = this;
+    return original.call(this, choices, signal);
+  };
+  const { event } = await run({ front, panel: { identity: 'pin', pins: ['1234'] } });
+  t.equal(seen.length, 1, 'the front read started although the patient then chose the PIN');
+  t.equal(seen[0]?.identityAsked, false, 'it started before the face/PIN question');
+  t.equal(seen[0]?.signal?.aborted, true, 'and was stopped');
+  t.equal(event.method, 'pin');
+  t.equal(event.faceKeyFailure, undefined, 'not a failure: the patient chose the PIN');
 });
 
 t.test('faceKey: reader when the card driver opened the photo itself; absent on the PIN route', async (t) => {
@@ -342,10 +374,20 @@ t.test('card front: a key the card refuses is reported, never presented again, a
 });
 
 t.test('card front unreadable: the panel guides the patient, then falls back to the PIN and says why', async (t) => {
-  const front = fakeFront({ ok: false, why: 'FRONT_UNREADABLE', frames: 9, lastFrame: 'BIRTH_NOT_READ' }, ['place-flat', 'place-flat', 'hold-still', 'hold-still', 'hold-still']);
+  // The rest of the advice comes once the face step shows the front screen.
+  let opened = (): void => {};
+  const gate = new Promise<void>((resolve) => (opened = resolve));
+  const show = SimReaderPanel.prototype.show;
+  t.teardown(() => { SimReaderPanel.prototype.show = show; });
+  SimReaderPanel.prototype.show = function (this: SimReaderPanel, screen) {
+    const shown = show.call(this, screen);
+    if (screen.kind === 'card-front') opened();
+    return shown;
+  };
+  const front = fakeFront({ ok: false, why: 'FRONT_UNREADABLE', frames: 9, lastFrame: 'BIRTH_NOT_READ' }, ['hold-still', 'place-flat', 'place-flat'], ['place-flat', 'hold-still', 'hold-still', 'hold-still'], gate);
   const { event, panel } = await run({ front, panel: { pins: ['9999', '1234'] }, card: { pin: '1234' } });
   const screens = panel.history.flatMap((r) => (r.kind === 'screen' && r.screen.kind === 'card-front' ? [r.screen] : []));
-  t.same(screens, [{ kind: 'card-front' }, { kind: 'card-front', guidance: 'place-flat' }, { kind: 'card-front', guidance: 'hold-still' }], 'the front screen, then each advice once when it changes');
+  t.same(screens, [{ kind: 'card-front' }, { kind: 'card-front', guidance: 'place-flat' }, { kind: 'card-front', guidance: 'hold-still' }], 'the front screen, the latest advice given so far, then each advice once when it changes');
   const pins = panel.history.flatMap((r) => (r.kind === 'ask' && r.ask === 'pin' ? [r] : []));
   t.equal(pins.length, 2, 'a wrong PIN, then the right one');
   t.equal(pins[0]?.reason, 'front-unread', 'the pad says the front could not be read');
