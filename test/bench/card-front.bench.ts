@@ -72,6 +72,7 @@ export default async function bench(): Promise<BenchReport> {
       { name: 'key exactly right (fully in view)', value: Number(((100 * right) / Math.max(1, inView)).toFixed(1)), unit: '%' },
       { name: 'key exactly right (all fronts)', value: Number(((100 * rightAny) / n).toFixed(1)), unit: '%' },
       { name: 'WRONG keys handed out', value: wrong, unit: 'keys' },
+      { name: 'no key (all fronts)', value: Number(((100 * (n - rightAny - wrong)) / n).toFixed(1)), unit: '%' },
       { name: 'no key: FRONT_NOT_FOUND', value: failures.FRONT_NOT_FOUND ?? 0, unit: 'fronts' },
       { name: 'no key: FRONT_UNREADABLE', value: failures.FRONT_UNREADABLE ?? 0, unit: 'fronts' },
       { name: 'frames read per front (mean)', value: Number((framesUsed / n).toFixed(2)), unit: 'frames' },

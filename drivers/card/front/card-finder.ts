@@ -98,13 +98,45 @@ export function cutField(cv: OpenCv, card: CvMat, region: MmRect, scale: number)
     Math.round((region.y1 - region.y0) * PX_PER_MM),
   );
   const gray = card.channels === 1 ? card : card.bgrToGray();
-  return gray
+  const binary = gray
     .getRegion(rect)
     .copy()
     .normalize(0, 255, cv.NORM_MINMAX)
     .resize(0, 0, scale, scale, cv.INTER_CUBIC)
     .copyMakeBorder(16, 16, 16, 16, cv.BORDER_REPLICATE)
     .adaptiveThreshold(255, cv.ADAPTIVE_THRESH_GAUSSIAN_C, cv.THRESH_BINARY, Math.round(31 * scale) | 1, 15);
+  return dropStrayMarks(cv, binary, scale);
+}
+
+/**
+ * Whitens what is not the line's print: marks that touch the cut's edge (pieces of the lines
+ * above and below, of the photo or of the card edge, cut by the generous region) and specks of a
+ * few pixels (noise left by the threshold in low light). Tesseract read them as extra digits
+ * ("20261年", "平成1124年"), which made a frame unreadable. Dakuten and the dots of 有効 are far
+ * larger than the speck limit.
+ */
+function dropStrayMarks(cv: OpenCv, binary: CvMat, scale: number): CvMat {
+  const ink = binary.threshold(127, 255, cv.THRESH_BINARY_INV);
+  const { labels, stats } = ink.connectedComponentsWithStats(8, cv.CV_32S);
+  const count = stats.rows;
+  const drop = new Uint8Array(count);
+  const speck = Math.max(3, Math.round(4 * scale * scale));
+  const w = binary.cols;
+  const h = binary.rows;
+  for (let i = 1; i < count; i++) {
+    const x = stats.at(i, cv.CC_STAT_LEFT);
+    const y = stats.at(i, cv.CC_STAT_TOP);
+    const cw = stats.at(i, cv.CC_STAT_WIDTH);
+    const ch = stats.at(i, cv.CC_STAT_HEIGHT);
+    const area = stats.at(i, cv.CC_STAT_AREA);
+    if (area <= speck || x <= 0 || y <= 0 || x + cw >= w || y + ch >= h) drop[i] = 1;
+  }
+  if (!drop.some((d) => d === 1)) return binary;
+  const label = new Int32Array(Uint8Array.from(labels.getData()).buffer); // a fresh, aligned copy
+  const out = Buffer.from(binary.getData());
+  for (let p = 0; p < label.length; p++) if (drop[label[p] ?? 0] === 1) out[p] = 255;
+  // copy(): the Mat must own its pixels (see front-generator.ts).
+  return new cv.Mat(out, h, w, cv.CV_8UC1).copy();
 }
 
 export const FIELD_REGIONS = FRONT_REGIONS;
