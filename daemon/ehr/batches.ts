@@ -2,8 +2,9 @@
 // in the background one line-sized chunk at a time: each patient's answer is committed to the
 // outbox as it comes (eventId <batchId>/<index>), then a summary (<batchId>/summary). The batch is
 // stored first, so a restart resumes it; items already committed are not asked again.
+import { patientIdOfAnswer } from './patient-links.js';
 import { createHash, randomUUID } from 'node:crypto';
-import { soleInsurance, type BatchItemResult, type EligibilityClient, type EligibilityResult, type InsuranceNumber, type NumberCheckRequest } from '../../drivers/line/eligibility.js';
+import type { BatchItemResult, EligibilityClient, EligibilityResult, InsuranceNumber, NumberCheckRequest } from '../../drivers/line/eligibility.js';
 import { toPending } from '../../drivers/line/pending.js';
 import type { Logger } from '../../vocabulary/log.js';
 import { codeOf, type ResultCode } from '../../vocabulary/result-codes.js';
@@ -174,8 +175,7 @@ export class BatchRunner {
   }
 
   async #patientId(result: EligibilityResult | null): Promise<string | null> {
-    const insurance = soleInsurance(result);
-    return insurance ? this.deps.patientIdOf(insurance) : null;
+    return patientIdOfAnswer(result, this.deps.patientIdOf);
   }
 
   /** Counted from the committed items, so a resumed batch sums its first run's answers too. */

@@ -1,6 +1,7 @@
 // The EHR side of the MQTT contract as one gateway feature: it subscribes to the request topics,
 // routes each request to its handler, puts the linked patient id on check-ins before they are
 // committed, re-checks inquiries the line could not answer, and purges its stored patient data.
+import { patientIdOfAnswer } from './patient-links.js';
 import type { IPublishPacket } from 'mqtt';
 import type { FeatureContext, GatewayFeature } from '../feature.js';
 import { soleInsurance, type CardCheckRequest, type InsuranceNumber } from '../../drivers/line/eligibility.js';
@@ -9,6 +10,7 @@ import { BatchRunner } from './batches.js';
 import { handleInquiry } from './inquiries.js';
 import { Limiter } from './limiter.js';
 import { handlePatientLink } from './link-handler.js';
+import { ReferenceRegistrar } from './reference-registrar.js';
 import { PatientLinks } from './patient-links.js';
 import { RecheckQueue } from './rechecks.js';
 import { parseRequest, type IncomingRequest, type RequestKind } from './request.js';
@@ -25,6 +27,8 @@ export function ehrFeatureOf(running: { readonly features: readonly GatewayFeatu
 
 export interface EhrFeature extends GatewayFeature {
   readonly links: PatientLinks;
+  /** 照会番号 registrations of patient links (and the migration of old links). */
+  readonly registrar: ReferenceRegistrar;
   readonly rechecks: RecheckQueue;
   readonly batches: BatchRunner;
   /** Requests being handled right now (tests wait for 0). */
@@ -51,6 +55,9 @@ export function createEhrFeature(ctx: FeatureContext): EhrFeature | null {
     db: ctx.db, outbox: ctx.outbox, line: ctx.devices.line, responder, rechecks, gatewayId: ctx.config.gatewayId,
     maxPatients: config.maxBatchPatients, chunk: ctx.config.line.batchChunk, patientIdOf, logger,
   });
+  const registrar = new ReferenceRegistrar({
+    db: ctx.db, line: ctx.devices.line, recheckTopic: topics.rechecks, intervalMs: config.recheckIntervalSeconds * 1000, logger,
+  });
   const stopping = new AbortController();
   const routes = new Map<string, RequestKind>([[topics.inquiries, 'inquiry'], [topics.batches, 'batch'], [topics.patientsLink, 'patient-link']]);
   const inFlight = new Set<Promise<void>>();
@@ -72,7 +79,7 @@ export function createEhrFeature(ctx: FeatureContext): EhrFeature | null {
       case 'batch':
         return batches.handle(request);
       case 'patient-link':
-        return handlePatientLink(request, links, responder, ctx.config.gatewayId);
+        return handlePatientLink(request, links, responder, ctx.config.gatewayId, registrar);
     }
   };
 
@@ -121,6 +128,7 @@ export function createEhrFeature(ctx: FeatureContext): EhrFeature | null {
   const feature: EhrFeature = {
     name: 'ehr',
     links,
+    registrar,
     rechecks,
     batches,
     get busy() { return inFlight.size; },
@@ -129,10 +137,8 @@ export function createEhrFeature(ctx: FeatureContext): EhrFeature | null {
     async start() {
       removeEnricher = ctx.addCheckinEnricher(async (event) => {
         const insurance = soleInsurance(event.eligibility);
-        if (!insurance) return event;
-        const key = await links.keyFor(insurance);
-        await links.remember(event.eventId, key);
-        const patientId = await links.patientIdFor(key);
+        if (insurance) await links.remember(event.eventId, await links.keyFor(insurance));
+        const patientId = await patientIdOfAnswer(event.eligibility, patientIdOf);
         return patientId ? { ...event, patientId } : event;
       });
       removeRechecker = ctx.setCheckinRechecker(onRecheck);
@@ -140,6 +146,7 @@ export function createEhrFeature(ctx: FeatureContext): EhrFeature | null {
       ctx.mqtt.on('connect', subscribe);
       if (ctx.mqtt.connected) subscribe();
       rechecks.start();
+      await registrar.start();
       const resumed = await batches.resume();
       if (resumed > 0) logger.info({ batches: resumed }, 'resuming unfinished batches');
       purgeTimer = setInterval(() => void purge().catch(() => {}), PURGE_EVERY_MS);
@@ -156,6 +163,7 @@ export function createEhrFeature(ctx: FeatureContext): EhrFeature | null {
       await Promise.allSettled([...inFlight]);
       await batches.stop();
       await rechecks.stop();
+      await registrar.stop();
     },
   };
   return feature;

@@ -1,8 +1,9 @@
 // <base>/inquiries: eligibility by insurance number (no card). Answered at once on the reply topic;
 // a line that is down answers LINE_DOWN (status 'queued') at once and the inquiry is re-checked
 // later (rechecks.ts).
+import { patientIdOfAnswer } from './patient-links.js';
 import { randomUUID } from 'node:crypto';
-import { soleInsurance, type EligibilityClient, type InsuranceNumber, type NumberCheckRequest } from '../../drivers/line/eligibility.js';
+import type { EligibilityClient, InsuranceNumber, NumberCheckRequest } from '../../drivers/line/eligibility.js';
 import { toPending } from '../../drivers/line/pending.js';
 import { codeOf } from '../../vocabulary/result-codes.js';
 import { codeOfResult, inquiryResponse, isRecheckable } from './answers.js';
@@ -38,8 +39,7 @@ export async function handleInquiry(request: IncomingRequest, deps: InquiryDeps)
   try {
     const result = await deps.line.checkByNumber(ask, deps.signal);
     // Only a person the service confirmed carries a patient id: a wrong birth date must not reveal a link.
-    const insurance = soleInsurance(result);
-    const patientId = insurance ? await deps.patientIdOf(insurance) : null;
+    const patientId = await patientIdOfAnswer(result, deps.patientIdOf);
     await responder.send(request.reply, inquiryResponse({ ...echo, eventId, gatewayId: deps.gatewayId, status: 'answered', code: codeOfResult(result), recheckId: null, patientId, result }));
   } catch (error) {
     if (deps.signal.aborted) return responder.error(request, 'SHUTTING_DOWN', 'the gateway is stopping; ask again when it is back');

@@ -1,10 +1,11 @@
 // <base>/patients/link: the EHR names its patient id for a check-in's insured person.
 import type { PatientLinks } from './patient-links.js';
+import type { ReferenceRegistrar } from './reference-registrar.js';
 import type { IncomingRequest } from './request.js';
 import type { Responder } from './responder.js';
 import { validatePayload } from '../mqtt/schemas.js';
 
-export async function handlePatientLink(request: IncomingRequest, links: PatientLinks, responder: Responder, gatewayId: string): Promise<void> {
+export async function handlePatientLink(request: IncomingRequest, links: PatientLinks, responder: Responder, gatewayId: string, registrar?: ReferenceRegistrar): Promise<void> {
   if (request.unreadable) return responder.error(request, 'INVALID_REQUEST', 'the payload is not JSON', [{ field: '', message: 'must be a JSON object' }]);
   const errors = validatePayload('patient-link.v1', request.body);
   if (errors) return responder.error(request, 'INVALID_REQUEST', 'the link does not match schemas/patient-link.v1.schema.json', errors);
@@ -18,6 +19,9 @@ export async function handlePatientLink(request: IncomingRequest, links: Patient
     return responder.error(request, 'NOT_LINKABLE', 'this check-in carries no insurance identity (the patient was not identified, or the service did not answer)',
       [{ field: '/eventId', message: 'names a check-in without one insured person in eligibility.results' }]);
   }
+  // Also the clinic's 照会番号 with the service (queued while the line is down; the local link
+  // answers meanwhile, and stays when the number cannot be registered).
+  await registrar?.linked(eventId, outcome.linkKey, patientId);
   if (!request.reply) return; // a link without a reply topic is fire-and-forget; errors still go to <base>/errors
   await responder.send(request.reply, {
     schema: 'oqs.patient-link-result.v1',

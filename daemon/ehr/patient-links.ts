@@ -4,7 +4,7 @@
 // gateway's database — never the Individual Number, which the gateway never has. Without the
 // secret the stored keys cannot be matched against a list of insurance numbers.
 import { createHmac, randomBytes } from 'node:crypto';
-import type { InsuranceNumber } from '../../drivers/line/eligibility.js';
+import { soleInsurance, type EligibilityResult, type InsuranceNumber } from '../../drivers/line/eligibility.js';
 import type { Database } from '../store/database.js';
 
 const SECRET_NAME = 'patient-link';
@@ -16,7 +16,7 @@ export function normaliseInsurance(insurance: InsuranceNumber): string {
 }
 
 export type LinkOutcome =
-  | { readonly kind: 'linked' | 'unlinked'; readonly previousPatientId: string | null }
+  | { readonly kind: 'linked' | 'unlinked'; readonly previousPatientId: string | null; readonly linkKey: string }
   | { readonly kind: 'unknown-event' }
   | { readonly kind: 'not-linkable' };
 
@@ -63,14 +63,14 @@ export class PatientLinks {
     const previousPatientId = await this.patientIdFor(row.link_key);
     if (patientId === null) {
       await this.db.run('DELETE FROM patient_links WHERE link_key = ?', [row.link_key]);
-      return { kind: 'unlinked', previousPatientId };
+      return { kind: 'unlinked', previousPatientId, linkKey: row.link_key };
     }
     await this.db.run(
-      `INSERT INTO patient_links (link_key, patient_id, event_id, linked_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (link_key) DO UPDATE SET patient_id = excluded.patient_id, event_id = excluded.event_id, linked_at = excluded.linked_at`,
+      `INSERT INTO patient_links (link_key, patient_id, event_id, linked_at, reference_state) VALUES (?, ?, ?, ?, NULL)
+       ON CONFLICT (link_key) DO UPDATE SET patient_id = excluded.patient_id, event_id = excluded.event_id, linked_at = excluded.linked_at, reference_state = NULL`,
       [row.link_key, patientId, eventId, this.now()],
     );
-    return { kind: 'linked', previousPatientId };
+    return { kind: 'linked', previousPatientId, linkKey: row.link_key };
   }
 
   /** Check-ins can be linked while they are within retention, like the check-ins themselves. */
@@ -78,4 +78,14 @@ export class PatientLinks {
     const result = await this.db.run('DELETE FROM checkin_link_keys WHERE created_at < ?', [this.now() - olderThanMs]);
     return result.changes;
   }
+}
+
+/** The patient id an answer carries: the 照会番号 the service returned (registered by any terminal
+ * of the clinic, kept across a change of insurance), else this box's link for the one insured
+ * person the service confirmed (a wrong birth date or several results reveal no local link). */
+export async function patientIdOfAnswer(result: EligibilityResult | null, local: (insurance: InsuranceNumber) => Promise<string | null>): Promise<string | null> {
+  if (!result) return null;
+  if (result.referenceNumber) return result.referenceNumber;
+  const insurance = soleInsurance(result);
+  return insurance ? local(insurance) : null;
 }

@@ -2,6 +2,7 @@
 // or expired), tried again every ehr.recheckIntervalSeconds with drivers/line/pending.ts, and
 // the answer committed to the outbox on <base>/inquiries/rechecks — the original requester may be
 // long gone, so the answer goes to a topic the EHR keeps a persistent subscription on.
+import { patientIdOfAnswer } from './patient-links.js';
 import { randomUUID } from 'node:crypto';
 import { soleInsurance, type EligibilityClient, type EligibilityResult, type InsuranceNumber } from '../../drivers/line/eligibility.js';
 import { recheck, type PendingInquiry } from '../../drivers/line/pending.js';
@@ -118,7 +119,7 @@ export class RecheckQueue {
   async #publish(id: string, echo: RequestEcho & { checkinEventId: string | null }, status: 'rechecked' | 'expired', code: ReturnType<typeof codeOf>, result: EligibilityResult | null): Promise<void> {
     // Only a person the service confirmed carries a patient id (see inquiries.ts).
     const insurance = soleInsurance(result);
-    const patientId = insurance ? await this.options.patientIdOf(insurance) : null;
+    const patientId = await patientIdOfAnswer(result, this.options.patientIdOf);
     if (echo.checkinEventId && insurance) await this.options.onCheckinAnswered?.(echo.checkinEventId, insurance);
     const payload = inquiryResponse({ ...echo, eventId: id, gatewayId: this.options.gatewayId, status, code, recheckId: id, patientId, result });
     await this.options.outbox.commit(id, this.options.topic, payload);

@@ -59,4 +59,19 @@ export const MIGRATIONS: readonly string[] = [
   // 4: what a batch asked for (sha256 of its checked patients), so the same requestId with another
   // body is refused instead of answered as a duplicate (issue 17). NULL for batches stored before.
   'ALTER TABLE ehr_batches ADD COLUMN body_hash TEXT',
+  // 5: 照会番号 (issue 14). A patient link is also registered with the eligibility service as the
+  // clinic's reference number, so every terminal sees it and it survives a change of insurance;
+  // the local link stays as a cache. reference_state: NULL a link made before this (the start-up
+  // migration registers it when the check-in is still within retention), 'registered', 'local'
+  // (cannot be registered: the id is not a valid 照会番号, the check-in is gone, or the service
+  // refused it). Registrations waiting for the line hold the insurance number: deleted once sent.
+  `ALTER TABLE patient_links ADD COLUMN reference_state TEXT;
+   CREATE TABLE reference_registrations (
+     link_key TEXT PRIMARY KEY,
+     patient_id TEXT,
+     identity TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     next_at INTEGER NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0
+   )`,
 ];

@@ -70,6 +70,20 @@ export function soleResult(answer: EligibilityResult): QualificationResult | nul
   return answer.results.length === 1 ? (answer.results[0] ?? null) : null;
 }
 
+/** 照会番号 registration: the clinic's patient number for the person with this insurance number and
+ * birth date (null removes it). The service keeps it per institution and returns it in every
+ * answer about that person (EligibilityResult.referenceNumber). */
+export interface ReferenceRegistration extends InsuranceNumber {
+  readonly birthDate: string;
+  readonly referenceNumber: string | null;
+}
+
+export interface ReferenceRegistered {
+  readonly referenceNumber: string | null;
+  /** The number the person had before (null: none). */
+  readonly previousReferenceNumber: string | null;
+}
+
 /** One patient's outcome in a batch (一括照会): the result, or the code it failed with. */
 export type BatchItemResult =
   | { readonly index: number; readonly ok: true; readonly result: EligibilityResult }
@@ -96,5 +110,10 @@ export interface EligibilityClient {
   checkByNumber(request: NumberCheckRequest, signal?: AbortSignal): Promise<EligibilityResult>;
   /** 一括照会: one entry per request, in order (index = position); never throws for one patient. */
   checkBatch(requests: readonly NumberCheckRequest[], signal?: AbortSignal): Promise<BatchItemResult[]>;
+  /** 照会番号: register (or remove) the clinic's number for a person. GatewayError LINE_ERROR with
+   * details.serviceError PERSON_UNKNOWN / REFERENCE_IN_USE when the service refuses it. */
+  registerReferenceNumber(registration: ReferenceRegistration, signal?: AbortSignal): Promise<ReferenceRegistered>;
+  /** A check by 照会番号 alone; details.serviceError REFERENCE_UNKNOWN when none is registered. */
+  checkByReference(referenceNumber: string, qualificationConfirmationDate?: string, signal?: AbortSignal): Promise<EligibilityResult>;
   health(): LineHealth;
 }

@@ -12,6 +12,8 @@ export interface LineFailure {
   readonly transient: boolean;
   /** The request provably never reached the service, so even a card request may be re-sent. */
   readonly notSent: boolean;
+  /** The service's own error code (header.errorCode) when it refused the request. */
+  readonly serviceError?: string;
 }
 
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNECT_TIMEOUT']);
@@ -86,11 +88,12 @@ export function fromServiceHeader(header: HeaderBody): LineFailure {
     code: codeForServiceError(header.errorCode),
     message: `service: ${header.errorCode ?? 'error'}${header.errorMessage ? ` (${header.errorMessage})` : ''}`,
     lineFault: header.errorCode === 'INTERNAL',
+    ...(header.errorCode ? { serviceError: header.errorCode } : {}),
     transient: false,
     notSent: false,
   };
 }
 
 export function toGatewayError(failure: LineFailure, details: Record<string, unknown> = {}): GatewayError {
-  return new GatewayError(failure.code, failure.message, details);
+  return new GatewayError(failure.code, failure.message, failure.serviceError ? { serviceError: failure.serviceError, ...details } : details);
 }

@@ -9,6 +9,7 @@ import { backoffMs, sleep } from './backoff.js';
 import { CircuitBreaker } from './breaker.js';
 import type {
   BatchItemResult, CardCheckRequest, EligibilityClient, EligibilityResult, LineHealth, NumberCheckRequest,
+  ReferenceRegistered, ReferenceRegistration,
 } from './eligibility.js';
 import { fromHttpStatus, refusedAfterHandshake, fromNetworkError, fromServiceHeader, malformed, toGatewayError, type LineFailure } from './failures.js';
 import type { TlsMaterial } from './tls-files.js';
@@ -129,6 +130,23 @@ export class HttpsEligibilityClient implements EligibilityClient {
       }, true, signal);
       return this.#batchItems(answer, items.length, offset);
     }, signal);
+  }
+
+  async registerReferenceNumber(registration: ReferenceRegistration, signal?: AbortSignal): Promise<ReferenceRegistered> {
+    const { insurerNumber, symbol, number, branch, birthDate, referenceNumber } = registration;
+    // Safe to repeat: registering the same number for the same person again changes nothing.
+    const answer = await this.#call(PATHS.referenceNumbers, { insurerNumber, symbol, number, branch, birthDate, referenceNumber }, true, signal);
+    if (validators.inquiryResponse(answer) && isErrorSegment(answer.header)) throw toGatewayError(fromServiceHeader(answer.header));
+    if (!validators.referenceRegistrationResponse(answer)) throw toGatewayError(malformed(`registration body ${schemaProblem(validators.referenceRegistrationResponse.errors)}`));
+    if (isErrorSegment(answer.header)) throw toGatewayError(fromServiceHeader(answer.header));
+    if (answer.referenceNumber !== referenceNumber) throw toGatewayError(malformed('registration answer names another 照会番号'));
+    return { referenceNumber: answer.referenceNumber, previousReferenceNumber: answer.previousReferenceNumber };
+  }
+
+  async checkByReference(referenceNumber: string, qualificationConfirmationDate?: string, signal?: AbortSignal): Promise<EligibilityResult> {
+    const result = await this.#inquiry(PATHS.reference, { referenceNumber, ...(qualificationConfirmationDate ? { qualificationConfirmationDate } : {}) }, true, signal);
+    if (result.referenceNumber !== referenceNumber) throw toGatewayError(malformed(`result /referenceNumber: must be the 照会番号 asked for`));
+    return result;
   }
 
   #batchItems(answer: unknown, count: number, offset: number): BatchItemResult[] {

@@ -13,6 +13,9 @@ export const PATHS = {
   card: '/v1/inquiries/card',
   number: '/v1/inquiries/number',
   batch: '/v1/inquiries/batch',
+  /** 照会番号: register / remove the clinic's number for a person, and ask by it. */
+  referenceNumbers: '/v1/reference-numbers',
+  reference: '/v1/inquiries/reference',
   health: '/v1/health',
 } as const;
 
@@ -61,6 +64,26 @@ export const BatchInquiry = Type.Object({
   items: Type.Array(NumberInquiry, { minItems: 1, maxItems: BATCH_CHUNK_MAX }),
 }, { additionalProperties: false });
 
+/** 照会番号 as we carry it: 1–20 printable ASCII characters (the real limits are not public). */
+export const ReferenceNumberText = Type.String({ minLength: 1, maxLength: 20, pattern: '^[!-~]+$' });
+
+/** Registers (referenceNumber set) or removes (null) the clinic's number for the person with this
+ * insurance number and birth date. */
+export const ReferenceRegistration = Type.Object({
+  insurerNumber: InsuranceNumberWire.properties.insurerNumber,
+  symbol: InsuranceNumberWire.properties.symbol,
+  number: InsuranceNumberWire.properties.number,
+  branch: InsuranceNumberWire.properties.branch,
+  birthDate: Date_,
+  referenceNumber: Nullable(ReferenceNumberText),
+}, { additionalProperties: false });
+
+/** A check by 照会番号 alone (the person this clinic registered under it). */
+export const ReferenceInquiry = Type.Object({
+  referenceNumber: ReferenceNumberText,
+  qualificationConfirmationDate: Type.Optional(Date_),
+}, { additionalProperties: false });
+
 export const ChallengeResponse = Type.Object({
   challenge: Type.String({ minLength: 16, maxLength: 128 }),
   expiresAt: Type.String(),
@@ -91,6 +114,12 @@ export const BatchResponse = Type.Object({
   items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), header: Header, result: Nullable(ResultWire) })),
 });
 
+export const ReferenceRegistrationResponse = Type.Object({
+  header: Header,
+  referenceNumber: Nullable(ReferenceNumberText),
+  previousReferenceNumber: Nullable(ReferenceNumberText),
+});
+
 /** Error codes the service puts in header.errorCode. */
 export const SERVICE_ERRORS = {
   BAD_REQUEST: 'The request body did not match the schema',
@@ -100,6 +129,9 @@ export const SERVICE_ERRORS = {
   PROOF_REQUIRED: 'The PIN path needs a signature over a service challenge',
   PROOF_INVALID: 'The signature over the challenge does not verify',
   CHALLENGE_UNKNOWN: 'The challenge was not issued, has expired, or was used for another card',
+  PERSON_UNKNOWN: 'No insured person with this insurance number and birth date',
+  REFERENCE_IN_USE: 'This 照会番号 is registered for another person of this institution',
+  REFERENCE_UNKNOWN: 'No person is registered under this 照会番号 for this institution',
   INTERNAL: 'The service failed',
 } as const;
 export type ServiceErrorCode = keyof typeof SERVICE_ERRORS;
@@ -112,6 +144,9 @@ export type HeaderBody = Static<typeof Header>;
 export type InquiryResponseBody = Static<typeof InquiryResponse>;
 export type BatchResponseBody = Static<typeof BatchResponse>;
 export type ResultBody = Static<typeof ResultWire>;
+export type ReferenceRegistrationBody = Static<typeof ReferenceRegistration>;
+export type ReferenceInquiryBody = Static<typeof ReferenceInquiry>;
+export type ReferenceRegistrationResponseBody = Static<typeof ReferenceRegistrationResponse>;
 
 // The wire result is the model; this fails to compile if they ever drift apart.
 const _sameShape: (r: ResultBody) => EligibilityResult = (r) => r;
@@ -127,4 +162,7 @@ export const validators = {
   challenge: ajv.compile<ChallengeBody>(ChallengeResponse),
   inquiryResponse: ajv.compile<InquiryResponseBody>(InquiryResponse),
   batchResponse: ajv.compile<BatchResponseBody>(BatchResponse),
+  referenceRegistration: ajv.compile<ReferenceRegistrationBody>(ReferenceRegistration),
+  referenceInquiry: ajv.compile<ReferenceInquiryBody>(ReferenceInquiry),
+  referenceRegistrationResponse: ajv.compile<ReferenceRegistrationResponseBody>(ReferenceRegistrationResponse),
 };

@@ -5,7 +5,7 @@ import { NAMED_PEOPLE } from '../../drivers/line/sim/service/named-people.js';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import type { CardKind, CardSession, CardToken, FacePhotoResult, PinStatus, PinVerifyResult, VerifyAndSignResult } from '../../drivers/card/card-reader.js';
 import type { PinDigits } from '../../vocabulary/pin-digits.js';
-import type { BatchItemResult, CardCheckRequest, EligibilityClient, EligibilityResult, NumberCheckRequest } from '../../drivers/line/eligibility.js';
+import type { BatchItemResult, CardCheckRequest, EligibilityClient, EligibilityResult, NumberCheckRequest, ReferenceRegistered, ReferenceRegistration } from '../../drivers/line/eligibility.js';
 import { GatewayError, type ResultCode } from '../../vocabulary/result-codes.js';
 
 const never = <T>(signal?: AbortSignal) =>
@@ -137,6 +137,15 @@ export class FakeLine implements EligibilityClient {
   }
   async checkBatch(requests: readonly NumberCheckRequest[]): Promise<BatchItemResult[]> {
     return requests.map((_, index) => ({ index, ok: true as const, result: fakeResult('valid') }));
+  }
+  /** 照会番号 registrations asked for (the fake keeps them: a check-in test can see what was sent). */
+  readonly registrations: ReferenceRegistration[] = [];
+  async registerReferenceNumber(registration: ReferenceRegistration): Promise<ReferenceRegistered> {
+    this.registrations.push(registration);
+    return { referenceNumber: registration.referenceNumber, previousReferenceNumber: null };
+  }
+  async checkByReference(referenceNumber: string): Promise<EligibilityResult> {
+    return { ...fakeResult('valid'), referenceNumber };
   }
   health() {
     return { ok: true, detail: 'fake', breaker: 'closed' as const };

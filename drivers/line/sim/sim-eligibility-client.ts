@@ -9,6 +9,7 @@ import type { Logger } from '../../../vocabulary/log.js';
 import type { LineConfig } from '../config.js';
 import type {
   BatchItemResult, CardCheckRequest, EligibilityClient, EligibilityResult, LineHealth, NumberCheckRequest,
+  ReferenceRegistered, ReferenceRegistration,
 } from '../eligibility.js';
 import { HttpsEligibilityClient } from '../https-client.js';
 import { loadTlsMaterial } from '../tls-files.js';
@@ -56,6 +57,8 @@ export class SimEligibilityLine implements EligibilityClient {
   checkByCard(request: CardCheckRequest, signal?: AbortSignal): Promise<EligibilityResult> { return this.#line().checkByCard(request, signal); }
   checkByNumber(request: NumberCheckRequest, signal?: AbortSignal): Promise<EligibilityResult> { return this.#line().checkByNumber(request, signal); }
   checkBatch(requests: readonly NumberCheckRequest[], signal?: AbortSignal): Promise<BatchItemResult[]> { return this.#line().checkBatch(requests, signal); }
+  registerReferenceNumber(registration: ReferenceRegistration, signal?: AbortSignal): Promise<ReferenceRegistered> { return this.#line().registerReferenceNumber(registration, signal); }
+  checkByReference(referenceNumber: string, date?: string, signal?: AbortSignal): Promise<EligibilityResult> { return this.#line().checkByReference(referenceNumber, date, signal); }
   health(): LineHealth {
     const health = this.#client?.health() ?? { ok: false, detail: 'not started', breaker: 'closed' as const };
     return { ...health, detail: `sim: ${health.detail}` };

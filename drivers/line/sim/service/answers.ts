@@ -24,6 +24,8 @@ export interface AskContext {
   readonly limitConsent: boolean;
   /** Notices for the desk (ProcessingResultCode / Message), e.g. the card certificate ends soon. */
   readonly notices?: EligibilityResult['notices'];
+  /** 照会番号 this institution registered for the person (ReferenceNumber; null: none). */
+  readonly referenceNumber?: string | null;
 }
 
 /** Our notice codes (the official 別紙6-1 codes are not public). */
@@ -195,7 +197,7 @@ function answer(ask: AskContext, validity: keyof typeof QUALIFICATION_VALIDITY, 
     registered: true,
     prescriptionIssueSelect: null,
     prescriptionIssueSelectLabel: null,
-    referenceNumber: null,
+    referenceNumber: results.length > 0 ? (ask.referenceNumber ?? null) : null,
     results,
     ...extra,
   };

@@ -2,13 +2,14 @@
 // the rules can be read (and tested) on their own.
 import type { Consents } from '../../../../vocabulary/consent.js';
 import {
-  SERVICE_ERRORS, validators, type BatchResponseBody, type HeaderBody, type InquiryResponseBody, type ServiceErrorCode,
+  SERVICE_ERRORS, validators, type BatchResponseBody, type ReferenceRegistrationResponseBody, type HeaderBody, type InquiryResponseBody, type ServiceErrorCode,
 } from '../../wire.js';
 import { answerFor, isoOf, japanDate, NOTICES, notFound, notRegistered, type AskContext } from './answers.js';
 import { answerProblems } from '../../answer-check.js';
 import { checkCertificate, checkProof, type JpkiTrust } from './card-check.js';
 import type { ChallengeStore } from './challenges.js';
-import type { Register } from './register.js';
+import type { Register, RegisterEntry } from './register.js';
+import type { ReferenceBook } from './reference-numbers.js';
 
 export interface Reply { readonly status: number; readonly body: unknown }
 
@@ -19,7 +20,12 @@ export interface ServiceState {
   readonly now: () => Date;
   /** Register ids whose cards were registered for insurance use at a reader since start. */
   readonly registeredAtReader: Set<string>;
+  /** 照会番号 per institution (reference-numbers.ts). */
+  readonly references: ReferenceBook;
 }
+
+/** The person a qualification belongs to: all of a card holder's qualifications share one. */
+const personOf = (entry: RegisterEntry): string => entry.holder ?? entry.id;
 
 function header(via: 'card' | 'number', now: Date, error?: ServiceErrorCode): HeaderBody {
   return {
@@ -40,7 +46,7 @@ export function challenge(state: ServiceState): Reply {
   return { status: 200, body: state.challenges.issue(state.now().getTime()) };
 }
 
-export function byCard(state: ServiceState, input: unknown): Reply {
+export function byCard(state: ServiceState, input: unknown, institution: string): Reply {
   const now = state.now();
   if (!validators.cardInquiry(input)) return refuse('card', now, 'BAD_REQUEST', 400);
   // Grace period: an expired certificate (< 3 months) serves an inquiry that asks for the
@@ -68,6 +74,7 @@ export function byCard(state: ServiceState, input: unknown): Reply {
   const ask: AskContext = {
     via: 'card', now, date: input.qualificationConfirmationDate ?? japanDate(now), consents, limitConsent: false,
     notices: soon ? [NOTICES.certExpiresSoon] : [],
+    referenceNumber: entries[0] ? state.references.of(institution, personOf(entries[0])) : null,
   };
   return answered('card', now, holder !== undefined ? answerFor(entries, ask) : notRegistered(ask));
 }
@@ -85,24 +92,26 @@ type NumberAsk = {
   qualificationConfirmationDate?: string; limitApplicationCertificateRelatedConsFlg?: '0' | '1';
 };
 
-function numberResult(state: ServiceState, input: NumberAsk, now: Date, today: string) {
+function numberResult(state: ServiceState, input: NumberAsk, now: Date, today: string, institution: string) {
   const entry = state.register.byNumber(input);
+  // A wrong birth date answers exactly like an unknown number: the service must not confirm that
+  // an insurance number exists to someone who does not know whose it is.
+  const known = entry && entry.person.birthDate === input.birthDate ? entry : undefined;
   const ask: AskContext = {
     via: 'number', now, date: input.qualificationConfirmationDate ?? today, consents: {},
     limitConsent: input.limitApplicationCertificateRelatedConsFlg === '1',
+    referenceNumber: known ? state.references.of(institution, personOf(known)) : null,
   };
-  // A wrong birth date answers exactly like an unknown number: the service must not confirm that
-  // an insurance number exists to someone who does not know whose it is.
-  return entry && entry.person.birthDate === input.birthDate ? answerFor([entry], ask) : notFound(ask);
+  return known ? answerFor([known], ask) : notFound(ask);
 }
 
-export function byNumber(state: ServiceState, input: unknown): Reply {
+export function byNumber(state: ServiceState, input: unknown, institution: string): Reply {
   const now = state.now();
   if (!validators.numberInquiry(input)) return refuse('number', now, 'BAD_REQUEST', 400);
-  return answered('number', now, numberResult(state, input, now, japanDate(now)));
+  return answered('number', now, numberResult(state, input, now, japanDate(now), institution));
 }
 
-export function batch(state: ServiceState, input: unknown): Reply {
+export function batch(state: ServiceState, input: unknown, institution: string): Reply {
   const now = state.now();
   if (!validators.batchInquiry(input)) return refuse('number', now, 'BAD_REQUEST', 400);
   // One instant, one day and one item header for the whole request (they are the same for all).
@@ -110,7 +119,34 @@ export function batch(state: ServiceState, input: unknown): Reply {
   const itemHeader = header('number', now);
   const body: BatchResponseBody = {
     header: header('number', now),
-    items: input.items.map((item, index) => ({ index, header: itemHeader, result: numberResult(state, item, now, today) })),
+    items: input.items.map((item, index) => ({ index, header: itemHeader, result: numberResult(state, item, now, today, institution) })),
   };
   return { status: 200, body };
+}
+
+/** 照会番号 registration: the person named by insurance number and birth date gets the number (or,
+ * with null, loses it) for this institution. */
+export function registerReference(state: ServiceState, input: unknown, institution: string): Reply {
+  const now = state.now();
+  if (!validators.referenceRegistration(input)) return refuse('number', now, 'BAD_REQUEST', 400);
+  const entry = state.register.byNumber(input);
+  if (!entry || entry.person.birthDate !== input.birthDate) return refuse('number', now, 'PERSON_UNKNOWN');
+  const outcome = state.references.set(institution, personOf(entry), input.referenceNumber);
+  if (!outcome.ok) return refuse('number', now, outcome.error, 409);
+  const body: ReferenceRegistrationResponseBody = { header: header('number', now), referenceNumber: input.referenceNumber, previousReferenceNumber: outcome.previous };
+  return { status: 200, body };
+}
+
+/** A check by 照会番号: answered like a by-number check of that person (all of their qualifications). */
+export function byReference(state: ServiceState, input: unknown, institution: string): Reply {
+  const now = state.now();
+  if (!validators.referenceInquiry(input)) return refuse('number', now, 'BAD_REQUEST', 400);
+  const person = state.references.personOf(institution, input.referenceNumber);
+  const entries = person === undefined ? [] : state.register.byHolder(person);
+  if (entries.length === 0) return refuse('number', now, 'REFERENCE_UNKNOWN');
+  const ask: AskContext = {
+    via: 'number', now, date: input.qualificationConfirmationDate ?? japanDate(now), consents: {}, limitConsent: false,
+    referenceNumber: input.referenceNumber,
+  };
+  return answered('number', now, answerFor(entries, ask));
 }

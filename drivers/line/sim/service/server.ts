@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import type { Logger } from '../../../../vocabulary/log.js';
 import { PATHS } from '../../wire.js';
@@ -16,6 +17,7 @@ import * as handlers from './handlers.js';
 import { seededRandom } from './random.js';
 import { generateRegister, type Register } from './register.js';
 import { readManifest } from './test-pki.js';
+import { ReferenceBook } from './reference-numbers.js';
 
 export interface ServiceOptions {
   /** The test PKI tree (scripts/gen-test-pki.sh). */
@@ -57,6 +59,7 @@ export class EligibilityService {
       challenges: new ChallengeStore(options.challengeTtlMs ?? 24 * 3600 * 1000),
       now: options.clock ?? (() => new Date()),
       registeredAtReader: new Set(),
+      references: new ReferenceBook(),
     };
   }
 
@@ -131,11 +134,14 @@ export class EligibilityService {
 
   #route(req: IncomingMessage, body: unknown): handlers.Reply {
     if (req.method !== 'POST' && req.url !== PATHS.health) return { status: 405, body: { error: 'POST only' } };
+    const institution = institutionOf(req.socket as TLSSocket);
     switch (req.url) {
       case PATHS.challenge: return handlers.challenge(this.#state);
-      case PATHS.card: return handlers.byCard(this.#state, body);
-      case PATHS.number: return handlers.byNumber(this.#state, body);
-      case PATHS.batch: return handlers.batch(this.#state, body);
+      case PATHS.card: return handlers.byCard(this.#state, body, institution);
+      case PATHS.number: return handlers.byNumber(this.#state, body, institution);
+      case PATHS.batch: return handlers.batch(this.#state, body, institution);
+      case PATHS.referenceNumbers: return handlers.registerReference(this.#state, body, institution);
+      case PATHS.reference: return handlers.byReference(this.#state, body, institution);
       case PATHS.health: return { status: 200, body: { ok: true, people: this.register.entries.length } };
       default: return { status: 404, body: { error: 'no such path' } };
     }
@@ -153,6 +159,21 @@ export class EligibilityService {
       case 'tls': req.socket.destroy(); return;
     }
   }
+}
+
+/** The institution a request comes from: the O= of the clinic's client certificate (every terminal
+ * of one clinic holds one issued to it), read once per connection. */
+const institutions = new WeakMap<TLSSocket, string>();
+function institutionOf(socket: TLSSocket): string {
+  const name = institutions.get(socket);
+  if (name === undefined) {
+    const subject = socket.getPeerCertificate?.()?.subject;
+    const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+    const found: string = first(subject?.O) ?? first(subject?.CN) ?? '';
+    institutions.set(socket, found);
+    return found;
+  }
+  return name;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

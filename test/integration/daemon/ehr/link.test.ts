@@ -48,6 +48,9 @@ t.test('a check-in re-checked, linked, and recognised the next time', async (t) 
   const linked = await ehr.ask(`${BASE}/patients/link`, { schema: 'oqs.patient-link.v1', requestId: 'l-1', eventId: down.eventId, patientId: 'P-0001' });
   t.equal(validatePayload('patient-link-result.v1', linked.body), null);
   t.match(linked.body, { linked: true, patientId: 'P-0001', previousPatientId: null, requestId: 'l-1' });
+  // The person comes from the re-check's answer (the check-in itself had none): registered as 照会番号.
+  await waitFor('the link registered as 照会番号', async () =>
+    (await gw.gateway.db.get<{ reference_state: string | null }>('SELECT reference_state FROM patient_links'))?.reference_state === 'registered');
 
   const next = await cardCheckin(gw, ehr);
   t.match(next, { result: { code: 'ELIGIBLE' }, patientId: 'P-0001' }, 'the next check-in of the same insured person carries the patient id');

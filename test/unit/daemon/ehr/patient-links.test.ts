@@ -40,10 +40,10 @@ t.test('link, relink, unlink; unknown and unlinkable check-ins', async (t) => {
   const { db, links, outbox, file } = await open(t);
   const key = await links.keyFor(YAMADA);
   await links.remember('e-1', key);
-  t.same(await links.link('e-1', 'P-100'), { kind: 'linked', previousPatientId: null });
+  t.same(await links.link('e-1', 'P-100'), { kind: 'linked', previousPatientId: null, linkKey: key });
   t.equal(await links.patientIdOf(YAMADA), 'P-100');
-  t.same(await links.link('e-1', 'P-200'), { kind: 'linked', previousPatientId: 'P-100' }, 'the EHR may correct a link');
-  t.same(await links.link('e-1', null), { kind: 'unlinked', previousPatientId: 'P-200' });
+  t.same(await links.link('e-1', 'P-200'), { kind: 'linked', previousPatientId: 'P-100', linkKey: key }, 'the EHR may correct a link');
+  t.same(await links.link('e-1', null), { kind: 'unlinked', previousPatientId: 'P-200', linkKey: key });
   t.equal(await links.patientIdOf(YAMADA), null);
   t.same(await links.link('e-unknown', 'P-1'), { kind: 'unknown-event' });
   await outbox.commit('e-failed', 'oqs/gw/checkins', { result: { code: 'FACE_MISMATCH' } });

@@ -1,7 +1,7 @@
 // The re-check queue and batch resumption without a broker: a fake line that is down until healed,
 // a controllable clock, the real SQLite store and outbox.
 import t from 'tap';
-import type { BatchItemResult, CardCheckRequest, EligibilityClient, EligibilityResult, NumberCheckRequest } from '../../../../drivers/line/eligibility.js';
+import type { BatchItemResult, CardCheckRequest, EligibilityClient, EligibilityResult, NumberCheckRequest, ReferenceRegistered, ReferenceRegistration } from '../../../../drivers/line/eligibility.js';
 import { toPending } from '../../../../drivers/line/pending.js';
 import { silentLogger } from '../../../../vocabulary/log.js';
 import { GatewayError, type ResultCode } from '../../../../vocabulary/result-codes.js';
@@ -33,6 +33,8 @@ class Line implements EligibilityClient {
     this.asked.push(...requests);
     return requests.slice(0, requests.length - this.dropLast).map((_, index) => ({ index, ok: true as const, result: fakeResult(index % 2 ? 'invalid' : 'valid') }));
   }
+  async registerReferenceNumber(r: ReferenceRegistration): Promise<ReferenceRegistered> { return { referenceNumber: r.referenceNumber, previousReferenceNumber: null }; }
+  async checkByReference(_referenceNumber: string) { return this.#answer(); }
   health() { return { ok: true, detail: 'fake', breaker: 'closed' as const }; }
 }
 
