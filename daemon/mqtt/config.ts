@@ -18,6 +18,10 @@ export const MqttConfigSchema = Type.Object(
     ca: PathOption('', 'PEM file of the broker CA (mqtts)'),
     cert: PathOption('', 'PEM file of our client certificate (mqtts, optional)'),
     key: PathOption('', 'PEM file of our client key (mqtts, optional)'),
+    reconnectMilliseconds: Type.Integer({
+      minimum: 100, maximum: 60000, default: 2000,
+      description: 'Wait before each new attempt when the broker is away or refuses (the log backs off on its own)',
+    }),
     allowPlaintextPatientData: Type.Boolean({
       default: false,
       description: 'Allow patient data over plain mqtt:// to a broker that is not on loopback. Leave false unless the network is otherwise protected',

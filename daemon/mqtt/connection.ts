@@ -15,7 +15,7 @@ export interface ConnectionOptions {
   readonly will: { readonly topic: string; readonly payload: string };
   readonly config: MqttConfig;
   readonly logger: Logger;
-  /** Wait between reconnect attempts; 2 s unless a test needs many attempts quickly. */
+  /** Wait between reconnect attempts; mqtt.reconnectMilliseconds unless given. */
   readonly reconnectPeriodMs?: number;
 }
 
@@ -27,7 +27,7 @@ export function connectBroker(options: ConnectionOptions): MqttClient {
     protocolVersion: options.protocolVersion,
     clean: false, // a persistent session: QoS 1 messages in flight survive a reconnect
     ...(options.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 7 * 24 * 3600 } } : {}),
-    reconnectPeriod: options.reconnectPeriodMs ?? 2000,
+    reconnectPeriod: options.reconnectPeriodMs ?? config.reconnectMilliseconds ?? 2000,
     connectTimeout: 10_000,
     keepalive: 30,
     will: { topic: options.will.topic, payload: Buffer.from(options.will.payload), qos: 1, retain: true },
