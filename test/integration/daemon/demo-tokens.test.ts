@@ -37,7 +37,8 @@ t.test('demo: a smartphone patient and a PIN-less card patient', async (t) => {
     ['nakamura-kao', { token: 'card', method: 'face' }],
   ] as const) {
     const before = checkins.length;
-    // The reader must be idle again (the previous patient took the card back).
+    // Triggered again each second until it takes: a trigger while the previous patient is still at
+    // the reader (taking the card back) is refused by the demo, so no fixed pause is needed.
     await waitFor(`${profile}'s check-in`, () => {
       if (checkins.length > before) return true;
       void client.publishAsync('oqs/itok/demo/checkin', JSON.stringify({ profile }), { qos: 1 });
@@ -46,7 +47,6 @@ t.test('demo: a smartphone patient and a PIN-less card patient', async (t) => {
     const event = checkins[before]!;
     t.equal(validatePayload('checkin.v2', event), null, `${profile}: schema`);
     t.match(event, { result: { code: 'ELIGIBLE' }, ...expect }, `${profile}: ${JSON.stringify({ code: (event.result as { code: string }).code, method: event.method, token: event.token })}`);
-    await new Promise((r) => setTimeout(r, 2500));
   }
   t.match(daemon.output(), /ELIGIBLE by smartphone/);
 });

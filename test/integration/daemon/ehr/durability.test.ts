@@ -38,7 +38,8 @@ function rows(file: string, where = '1 = 1'): Promise<{ event_id: string; publis
 t.test('100 check-ins, the broker restarted three times: every one arrives', async (t) => {
   const broker = await startMosquitto(KEEP_SESSIONS);
   t.teardown(async () => { await broker.stop(); removeDir(broker.dir); });
-  const gw = await startTestGateway(t, { url: broker.url });
+  // Back 200 ms after each restart instead of 2 s: the same outages, less idle time.
+  const gw = await startTestGateway(t, { url: broker.url, reconnectMilliseconds: 200 });
   // The EHR keeps a persistent session, as docs/mqtt.md tells vendors to, so it misses nothing.
   const ehr = await connectEhr(broker.url, 'oqs/ehrt', { protocolVersion: 5, clientId: 'durable-ehr', clean: false, properties: { sessionExpiryInterval: 600 } });
   t.teardown(() => ehr.end());
@@ -78,7 +79,7 @@ t.test('100 check-ins, the broker restarted three times: every one arrives', asy
 t.test('SIGKILL between commit and publish: delivered after the restart', async (t) => {
   const broker = await startMosquitto(KEEP_SESSIONS);
   const { dir, file } = writeConfig({
-    gatewayId: 'ehrt', dataDir: 'data', logLevel: 'info', mqtt: { url: broker.url },
+    gatewayId: 'ehrt', dataDir: 'data', logLevel: 'info', mqtt: { url: broker.url, reconnectMilliseconds: 200 },
     card: { driver: 'sim', pkiDir: fromRoot('var/pki') }, face: { driver: 'sim', simDecisions: ['match'] },
     panel: { driver: 'sim' }, line: { driver: 'sim', sim: { households: 20 } },
   });
