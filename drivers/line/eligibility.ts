@@ -84,6 +84,17 @@ export interface ReferenceRegistered {
   readonly previousReferenceNumber: string | null;
 }
 
+/** One fetch of an asynchronous 一括照会: the results from the index asked for (absolute indexes). */
+export interface BulkPage {
+  readonly receptionNumber: string;
+  readonly total: number;
+  /** How many results the service has made so far. */
+  readonly ready: number;
+  /** Every result is made (the fetch from `total` then collects the reception). */
+  readonly complete: boolean;
+  readonly items: readonly BatchItemResult[];
+}
+
 /** One patient's outcome in a batch (一括照会): the result, or the code it failed with. */
 export type BatchItemResult =
   | { readonly index: number; readonly ok: true; readonly result: EligibilityResult }

@@ -9,11 +9,11 @@ import { backoffMs, sleep } from './backoff.js';
 import { CircuitBreaker } from './breaker.js';
 import type {
   BatchItemResult, CardCheckRequest, EligibilityClient, EligibilityResult, LineHealth, NumberCheckRequest,
-  ReferenceRegistered, ReferenceRegistration,
+  BulkPage, ReferenceRegistered, ReferenceRegistration,
 } from './eligibility.js';
 import { fromHttpStatus, refusedAfterHandshake, fromNetworkError, fromServiceHeader, malformed, toGatewayError, type LineFailure } from './failures.js';
 import type { TlsMaterial } from './tls-files.js';
-import { BATCH_CHUNK_MAX, PATHS, isErrorSegment, validators, type BatchResponseBody, type HeaderBody, type NumberInquiryBody } from './wire.js';
+import { BATCH_CHUNK_MAX, BULK_MAX, PATHS, isErrorSegment, validators, type BatchResponseBody, type HeaderBody, type NumberInquiryBody } from './wire.js';
 import { answerProblems } from './answer-check.js';
 import { runBatch } from './batch.js';
 
@@ -147,6 +147,38 @@ export class HttpsEligibilityClient implements EligibilityClient {
     const result = await this.#inquiry(PATHS.reference, { referenceNumber, ...(qualificationConfirmationDate ? { qualificationConfirmationDate } : {}) }, true, signal);
     if (result.referenceNumber !== referenceNumber) throw toGatewayError(malformed(`result /referenceNumber: must be the 照会番号 asked for`));
     return result;
+  }
+
+  /** 一括照会, asynchronous: uploads the patients and returns the reception number to fetch by. Not
+   * repeated once it may have reached the service (a repeat would be a second reception). */
+  async submitBulk(requests: readonly NumberCheckRequest[], signal?: AbortSignal): Promise<{ receptionNumber: string; total: number }> {
+    if (requests.length === 0 || requests.length > BULK_MAX) throw new GatewayError('LINE_ERROR', `a 一括照会 carries 1 to ${BULK_MAX} patients (got ${requests.length})`);
+    const answer = await this.#call(PATHS.bulk, { items: requests.map(numberBody) }, false, signal);
+    if (validators.inquiryResponse(answer) && isErrorSegment(answer.header)) throw toGatewayError(fromServiceHeader(answer.header));
+    if (!validators.bulkUploadResponse(answer)) throw toGatewayError(malformed(`bulk upload body ${schemaProblem(validators.bulkUploadResponse.errors)}`));
+    if (answer.total !== requests.length) throw toGatewayError(malformed('bulk upload answer counts another number of patients'));
+    return { receptionNumber: answer.receptionNumber, total: answer.total };
+  }
+
+  /** The results from `from` on. Asking from n tells the service every result below n is stored
+   * (it deletes them): ask from the first index not yet stored, so a crash loses nothing and no
+   * stored result comes twice. Safe to repeat. */
+  async fetchBulk(receptionNumber: string, from: number, signal?: AbortSignal): Promise<BulkPage> {
+    const answer = await this.#call(PATHS.bulkResult, { receptionNumber, from }, true, signal);
+    if (validators.inquiryResponse(answer) && isErrorSegment(answer.header)) throw toGatewayError(fromServiceHeader(answer.header));
+    if (!validators.bulkFetchResponse(answer)) throw toGatewayError(malformed(`bulk result body ${schemaProblem(validators.bulkFetchResponse.errors)}`));
+    if (isErrorSegment(answer.header)) throw toGatewayError(fromServiceHeader(answer.header));
+    if (answer.receptionNumber !== receptionNumber || answer.ready > answer.total || answer.items.some((item, i) => item.index !== from + i || item.index >= answer.ready)) {
+      throw toGatewayError(malformed('bulk result items do not follow from the index asked for'));
+    }
+    const items = answer.items.map((item): BatchItemResult => {
+      const problem = item.result ? answerProblems(item.result)[0] : undefined;
+      if (item.header.segmentOfResult === '1' && item.result && !problem) return { index: item.index, ok: true, result: item.result };
+      const failure = isErrorSegment(item.header) ? fromServiceHeader(item.header)
+        : problem ? malformed(`result ${problem.field}: ${problem.message}`) : malformed('bulk item without result');
+      return { index: item.index, ok: false, code: failure.code, message: failure.message };
+    });
+    return { receptionNumber, total: answer.total, ready: answer.ready, complete: answer.header.segmentOfResult === '1', items };
   }
 
   #batchItems(answer: unknown, count: number, offset: number): BatchItemResult[] {

@@ -16,6 +16,9 @@ export const PATHS = {
   /** 照会番号: register / remove the clinic's number for a person, and ask by it. */
   referenceNumbers: '/v1/reference-numbers',
   reference: '/v1/inquiries/reference',
+  /** Asynchronous 一括照会: upload (reception number), then fetch the results by it. */
+  bulk: '/v1/bulk-inquiries',
+  bulkResult: '/v1/bulk-inquiries/result',
   health: '/v1/health',
 } as const;
 
@@ -84,6 +87,20 @@ export const ReferenceInquiry = Type.Object({
   qualificationConfirmationDate: Type.Optional(Date_),
 }, { additionalProperties: false });
 
+/** Most patients one asynchronous 一括照会 may carry, and most results one fetch returns. */
+export const BULK_MAX = 10000;
+export const BULK_PAGE_MAX = 500;
+
+export const BulkUpload = Type.Object({
+  items: Type.Array(NumberInquiry, { minItems: 1, maxItems: BULK_MAX }),
+}, { additionalProperties: false });
+
+/** Fetch the results from `from` on; asking from n acknowledges (and so deletes) every result below n. */
+export const BulkFetch = Type.Object({
+  receptionNumber: Type.String({ pattern: '^[0-9A-F]{16}$' }),
+  from: Type.Integer({ minimum: 0, maximum: BULK_MAX }),
+}, { additionalProperties: false });
+
 export const ChallengeResponse = Type.Object({
   challenge: Type.String({ minLength: 16, maxLength: 128 }),
   expiresAt: Type.String(),
@@ -120,6 +137,21 @@ export const ReferenceRegistrationResponse = Type.Object({
   previousReferenceNumber: Nullable(ReferenceNumberText),
 });
 
+export const BulkUploadResponse = Type.Object({
+  header: Header,
+  receptionNumber: Type.String({ pattern: '^[0-9A-F]{16}$' }),
+  total: Type.Integer({ minimum: 1 }),
+});
+
+/** segmentOfResult 2 (処理中) while results are still being made, 1 when all are ready. */
+export const BulkFetchResponse = Type.Object({
+  header: Header,
+  receptionNumber: Type.String(),
+  total: Type.Integer({ minimum: 1 }),
+  ready: Type.Integer({ minimum: 0 }),
+  items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), header: Header, result: Nullable(ResultWire) }), { maxItems: BULK_PAGE_MAX }),
+});
+
 /** Error codes the service puts in header.errorCode. */
 export const SERVICE_ERRORS = {
   BAD_REQUEST: 'The request body did not match the schema',
@@ -132,6 +164,10 @@ export const SERVICE_ERRORS = {
   PERSON_UNKNOWN: 'No insured person with this insurance number and birth date',
   REFERENCE_IN_USE: 'This 照会番号 is registered for another person of this institution',
   REFERENCE_UNKNOWN: 'No person is registered under this 照会番号 for this institution',
+  RECEPTION_UNKNOWN: 'No 一括照会 with this reception number for this institution',
+  RECEPTION_EXPIRED: 'The results of this 一括照会 were not collected in time and are gone',
+  RECEPTION_COLLECTED: 'Every result of this 一括照会 was collected already',
+  ITEMS_COLLECTED: 'Results below this index were acknowledged (collected) already',
   INTERNAL: 'The service failed',
 } as const;
 export type ServiceErrorCode = keyof typeof SERVICE_ERRORS;
@@ -144,6 +180,10 @@ export type HeaderBody = Static<typeof Header>;
 export type InquiryResponseBody = Static<typeof InquiryResponse>;
 export type BatchResponseBody = Static<typeof BatchResponse>;
 export type ResultBody = Static<typeof ResultWire>;
+export type BulkUploadBody = Static<typeof BulkUpload>;
+export type BulkFetchBody = Static<typeof BulkFetch>;
+export type BulkUploadResponseBody = Static<typeof BulkUploadResponse>;
+export type BulkFetchResponseBody = Static<typeof BulkFetchResponse>;
 export type ReferenceRegistrationBody = Static<typeof ReferenceRegistration>;
 export type ReferenceInquiryBody = Static<typeof ReferenceInquiry>;
 export type ReferenceRegistrationResponseBody = Static<typeof ReferenceRegistrationResponse>;
@@ -165,4 +205,8 @@ export const validators = {
   referenceRegistration: ajv.compile<ReferenceRegistrationBody>(ReferenceRegistration),
   referenceInquiry: ajv.compile<ReferenceInquiryBody>(ReferenceInquiry),
   referenceRegistrationResponse: ajv.compile<ReferenceRegistrationResponseBody>(ReferenceRegistrationResponse),
+  bulkUpload: ajv.compile<BulkUploadBody>(BulkUpload),
+  bulkFetch: ajv.compile<BulkFetchBody>(BulkFetch),
+  bulkUploadResponse: ajv.compile<BulkUploadResponseBody>(BulkUploadResponse),
+  bulkFetchResponse: ajv.compile<BulkFetchResponseBody>(BulkFetchResponse),
 };

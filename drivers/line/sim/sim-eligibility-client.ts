@@ -9,7 +9,7 @@ import type { Logger } from '../../../vocabulary/log.js';
 import type { LineConfig } from '../config.js';
 import type {
   BatchItemResult, CardCheckRequest, EligibilityClient, EligibilityResult, LineHealth, NumberCheckRequest,
-  ReferenceRegistered, ReferenceRegistration,
+  BulkPage, ReferenceRegistered, ReferenceRegistration,
 } from '../eligibility.js';
 import { HttpsEligibilityClient } from '../https-client.js';
 import { loadTlsMaterial } from '../tls-files.js';
@@ -59,6 +59,8 @@ export class SimEligibilityLine implements EligibilityClient {
   checkBatch(requests: readonly NumberCheckRequest[], signal?: AbortSignal): Promise<BatchItemResult[]> { return this.#line().checkBatch(requests, signal); }
   registerReferenceNumber(registration: ReferenceRegistration, signal?: AbortSignal): Promise<ReferenceRegistered> { return this.#line().registerReferenceNumber(registration, signal); }
   checkByReference(referenceNumber: string, date?: string, signal?: AbortSignal): Promise<EligibilityResult> { return this.#line().checkByReference(referenceNumber, date, signal); }
+  submitBulk(requests: readonly NumberCheckRequest[], signal?: AbortSignal): Promise<{ receptionNumber: string; total: number }> { return this.#line().submitBulk(requests, signal); }
+  fetchBulk(receptionNumber: string, from: number, signal?: AbortSignal): Promise<BulkPage> { return this.#line().fetchBulk(receptionNumber, from, signal); }
   health(): LineHealth {
     const health = this.#client?.health() ?? { ok: false, detail: 'not started', breaker: 'closed' as const };
     return { ...health, detail: `sim: ${health.detail}` };

@@ -2,7 +2,7 @@
 // the rules can be read (and tested) on their own.
 import type { Consents } from '../../../../vocabulary/consent.js';
 import {
-  SERVICE_ERRORS, validators, type BatchResponseBody, type ReferenceRegistrationResponseBody, type HeaderBody, type InquiryResponseBody, type ServiceErrorCode,
+  SERVICE_ERRORS, validators, type BatchResponseBody, type BulkFetchResponseBody, type BulkUploadResponseBody, type ReferenceRegistrationResponseBody, type HeaderBody, type InquiryResponseBody, type ServiceErrorCode,
 } from '../../wire.js';
 import { answerFor, isoOf, japanDate, NOTICES, notFound, notRegistered, type AskContext } from './answers.js';
 import { answerProblems } from '../../answer-check.js';
@@ -10,6 +10,7 @@ import { checkCertificate, checkProof, type JpkiTrust } from './card-check.js';
 import type { ChallengeStore } from './challenges.js';
 import type { Register, RegisterEntry } from './register.js';
 import type { ReferenceBook } from './reference-numbers.js';
+import type { BulkStore } from './bulk.js';
 
 export interface Reply { readonly status: number; readonly body: unknown }
 
@@ -22,6 +23,8 @@ export interface ServiceState {
   readonly registeredAtReader: Set<string>;
   /** 照会番号 per institution (reference-numbers.ts). */
   readonly references: ReferenceBook;
+  /** Asynchronous 一括照会 uploads (bulk.ts). */
+  readonly bulk: BulkStore<NumberAsk>;
 }
 
 /** The person a qualification belongs to: all of a card holder's qualifications share one. */
@@ -87,7 +90,7 @@ function answered(via: 'card' | 'number', now: Date, result: InquiryResponseBody
   return { status: 200, body };
 }
 
-type NumberAsk = {
+export type NumberAsk = {
   insurerNumber: string; symbol: string; number: string; branch: string; birthDate: string;
   qualificationConfirmationDate?: string; limitApplicationCertificateRelatedConsFlg?: '0' | '1';
 };
@@ -149,4 +152,31 @@ export function byReference(state: ServiceState, input: unknown, institution: st
     referenceNumber: input.referenceNumber,
   };
   return answered('number', now, answerFor(entries, ask));
+}
+
+/** 一括照会 upload: the patients are kept and answered at the service's pace; the reception number is the receipt. */
+export function bulkUpload(state: ServiceState, input: unknown, institution: string): Reply {
+  const now = state.now();
+  if (!validators.bulkUpload(input)) return refuse('number', now, 'BAD_REQUEST', 400);
+  const receptionNumber = state.bulk.submit(institution, input.items, now.getTime());
+  const body: BulkUploadResponseBody = { header: header('number', now), receptionNumber, total: input.items.length };
+  return { status: 200, body };
+}
+
+/** 一括照会 results from `from` on (acknowledging those below); answered as of the upload's day. */
+export function bulkFetch(state: ServiceState, input: unknown, institution: string): Reply {
+  const now = state.now();
+  if (!validators.bulkFetch(input)) return refuse('number', now, 'BAD_REQUEST', 400);
+  const page = state.bulk.fetch(institution, input.receptionNumber, input.from, now.getTime());
+  if ('error' in page) return refuse('number', now, page.error, page.error === 'RECEPTION_UNKNOWN' ? 404 : 410);
+  const today = japanDate(now);
+  const itemHeader = header('number', now);
+  const body: BulkFetchResponseBody = {
+    header: { ...header('number', now), segmentOfResult: page.complete ? '1' : '2' },
+    receptionNumber: input.receptionNumber,
+    total: page.total,
+    ready: page.ready,
+    items: page.items.map(({ index, item }) => ({ index, header: itemHeader, result: numberResult(state, item, now, today, institution) })),
+  };
+  return { status: 200, body };
 }

@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import type { Logger } from '../../../../vocabulary/log.js';
-import { PATHS } from '../../wire.js';
+import { BULK_PAGE_MAX, PATHS } from '../../wire.js';
 import { readCrl } from './crl.js';
 import { ChallengeStore } from './challenges.js';
 import { delayFor, NO_FAULTS, pickFault, type FaultKind, type FaultPlan } from './faults.js';
@@ -18,6 +18,7 @@ import { seededRandom } from './random.js';
 import { generateRegister, type Register } from './register.js';
 import { readManifest } from './test-pki.js';
 import { ReferenceBook } from './reference-numbers.js';
+import { BulkStore } from './bulk.js';
 
 export interface ServiceOptions {
   /** The test PKI tree (scripts/gen-test-pki.sh). */
@@ -33,6 +34,8 @@ export interface ServiceOptions {
   /** Override the server's certificate (tests: a rogue server). */
   readonly serverCert?: { readonly cert: Buffer; readonly key: Buffer };
   readonly clock?: () => Date;
+  /** Asynchronous 一括照会: results made per second, and how long uncollected results are kept. */
+  readonly bulk?: { readonly ratePerSecond?: number; readonly expiryMs?: number };
 }
 
 const MAX_BODY = 16 * 1024 * 1024;
@@ -60,6 +63,7 @@ export class EligibilityService {
       now: options.clock ?? (() => new Date()),
       registeredAtReader: new Set(),
       references: new ReferenceBook(),
+      bulk: new BulkStore({ ratePerSecond: options.bulk?.ratePerSecond ?? 2000, expiryMs: options.bulk?.expiryMs ?? 24 * 3600 * 1000, pageMax: BULK_PAGE_MAX }),
     };
   }
 
@@ -142,6 +146,8 @@ export class EligibilityService {
       case PATHS.batch: return handlers.batch(this.#state, body, institution);
       case PATHS.referenceNumbers: return handlers.registerReference(this.#state, body, institution);
       case PATHS.reference: return handlers.byReference(this.#state, body, institution);
+      case PATHS.bulk: return handlers.bulkUpload(this.#state, body, institution);
+      case PATHS.bulkResult: return handlers.bulkFetch(this.#state, body, institution);
       case PATHS.health: return { status: 200, body: { ok: true, people: this.register.entries.length } };
       default: return { status: 404, body: { error: 'no such path' } };
     }
