@@ -12,6 +12,7 @@ import { calibrate, defaultFaceDataDir, readPairs, type CalibrationReport } from
 import { stats } from '../../drivers/face/calibration-text.js';
 import { DEFAULT_FACE_MODEL } from '../../drivers/face/face-engine.js';
 import { calibrateLiveness } from '../../drivers/face/liveness-calibration.js';
+import { frameSteps } from './face-frame-steps.js';
 import type { BenchFigure, BenchReport } from './report.js';
 
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -88,7 +89,9 @@ export default async function faceBench(): Promise<BenchReport[]> {
     { name: 'same person, two photos, motion p5', value: q(same, 0.05), unit: 'IOD' },
     { name: 'same person, two photos, motion median', value: q(same, 0.5), unit: `IOD (${same.length} pairs)` },
   ];
+  const steps = DEFAULT_FACE_MODEL === 'fr512' ? [await frameSteps(sets)] : [];
   return [
+    ...steps,
     { name: 'face: accuracy', method: `model ${DEFAULT_FACE_MODEL}; sets ${sets.join(', ')}; all-vs-all ordered pairs (card side of A vs live side of B); production = grey JPEG 2000 card probe vs 640x480 frame at the model's threshold`, figures: accuracy },
     { name: 'face: speed and memory', method: `model ${DEFAULT_FACE_MODEL} (YuNet + 512-d descriptor on onnxruntime-node, 1 thread; face-api 68-point landmarks on tfjs-wasm); ${pictures} pictures`, figures: speed },
     { name: 'face: liveness margin', method: 'non-affine landmark motion (inter-ocular distances): simulated hand-held still photos vs two photos of the same person', figures: liveness },
