@@ -82,6 +82,7 @@ t.test('a check-in arrives on a real broker, valid against its schema', async (t
 
   // Retained: a late subscriber still learns the gateway's status.
   const late = await mqtt.connectAsync(broker.url, { clientId: 'itest-late', protocolVersion: 5 });
+  t.teardown(() => late.endAsync(true)); // also when an assertion below throws: no client left open
   const retained: Received[] = [];
   late.on('message', (topic, payload, packet) => retained.push({ topic, body: JSON.parse(payload.toString()) as Record<string, unknown>, retain: packet.retain }));
   await late.subscribeAsync('oqs/itest/status', { qos: 1 });
@@ -100,6 +101,7 @@ t.test('a check-in arrives on a real broker, valid against its schema', async (t
   t.equal(will.body.time, null, 'the Last Will carries no time (not the connect time)');
   t.equal(will.body.since, since, 'and names the run that vanished');
   const after = await mqtt.connectAsync(broker.url, { clientId: 'itest-after', protocolVersion: 5 });
+  t.teardown(() => after.endAsync(true));
   const kept: Received[] = [];
   after.on('message', (topic, payload, packet) => kept.push({ topic, body: JSON.parse(payload.toString()) as Record<string, unknown>, retain: packet.retain }));
   await after.subscribeAsync('oqs/itest/status', { qos: 1 });

@@ -98,6 +98,7 @@ t.test('chaos: 10 broker restarts, 3 SIGKILLs, check-ins + inquiries + a 1,000-p
       qos: 1, properties: { responseTopic: `${BASE}/replies/desk/x` },
     }).catch(() => {});
   }, 700);
+  t.teardown(() => clearInterval(asking)); // a failed wait below must not leave it running (a hang)
 
   // Restarts 1-3 with the line down (check-ins end LINE_DOWN, queued for a re-check); the line
   // comes back once two check-ins have met it, the batch goes in, and restarts 4-10 come with a
