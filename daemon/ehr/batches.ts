@@ -7,7 +7,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { BatchItemResult, EligibilityClient, EligibilityResult, InsuranceNumber, NumberCheckRequest } from '../../drivers/line/eligibility.js';
 import { toPending } from '../../drivers/line/pending.js';
 import type { Logger } from '../../vocabulary/log.js';
-import { codeOf, type ResultCode } from '../../vocabulary/result-codes.js';
+import { codeOf, GatewayError, type ResultCode } from '../../vocabulary/result-codes.js';
+import { BULK_MAX } from '../../drivers/line/wire.js';
+import { sleep } from '../../drivers/line/backoff.js';
 import type { Database } from '../store/database.js';
 import type { Outbox } from '../store/outbox.js';
 import { codeOfResult, isRecheckable } from './answers.js';
@@ -28,6 +30,10 @@ export interface BatchDeps {
   readonly chunk: number;
   readonly patientIdOf: (insurance: InsuranceNumber) => Promise<string | null>;
   readonly logger: Logger;
+  /** ehr.asyncBatches: use the line's asynchronous 一括照会 when it has one. */
+  readonly asyncBatches?: boolean;
+  /** How long to wait between fetches while the service is still making results. */
+  readonly pollMs?: number;
 }
 
 interface StoredPatient extends NumberCheckRequest { readonly ref: string | null }
@@ -126,6 +132,11 @@ export class BatchRunner {
     const done = new Set((await db.all<{ event_id: string }>('SELECT event_id FROM outbox WHERE event_id LIKE ?', [`${batchId}/%`])).map((r) => r.event_id));
     const todo = patients.map((p, index) => ({ p, index })).filter(({ index }) => !done.has(`${batchId}/${index}`));
     const startedAt = new Date(row.created_at).toISOString();
+    if (this.deps.asyncBatches && line.submitBulk && line.fetchBulk && todo.length > 0 && todo.length <= BULK_MAX) {
+      if (!(await this.#runAsync(row, todo, done))) return;
+      await this.#finish(row, patients.length, startedAt);
+      return;
+    }
     for (let offset = 0; offset < todo.length; offset += this.deps.chunk) {
       if (signal.aborted) return;
       const chunk = todo.slice(offset, offset + this.deps.chunk);
@@ -145,10 +156,73 @@ export class BatchRunner {
         await outbox.commit(`${batchId}/${entry.index}`, row.reply_topic, await this.#item(row, entry.index, entry.p, item));
       }
     }
-    await outbox.commit(`${batchId}/summary`, row.reply_topic, await this.#summary(row, patients.length, startedAt));
+    await this.#finish(row, patients.length, startedAt);
+  }
+
+  async #finish(row: BatchRow, count: number, startedAt: string): Promise<void> {
+    const { db, outbox } = this.deps;
+    await outbox.commit(`${row.batch_id}/summary`, row.reply_topic, await this.#summary(row, count, startedAt));
     // The patients' insurance numbers are not needed any more: only the outbox keeps answers, until retention.
-    await db.run("UPDATE ehr_batches SET finished_at = ?, patients = '[]' WHERE batch_id = ?", [Date.now(), batchId]);
-    this.deps.logger.info({ batchId, count: patients.length }, 'batch finished');
+    await db.run("UPDATE ehr_batches SET finished_at = ?, patients = '[]', reception = NULL WHERE batch_id = ?", [Date.now(), row.batch_id]);
+    this.deps.logger.info({ batchId: row.batch_id, count }, 'batch finished');
+  }
+
+  /** The asynchronous 一括照会: upload once (the reception number is stored before anything else
+   * happens), then fetch from the first result not yet committed. Every result is committed to the
+   * outbox before the next fetch acknowledges it, so a crash or stop anywhere loses nothing and
+   * commits nothing twice (event ids are <batchId>/<index>). A reception the service no longer has
+   * (expired, unknown) is uploaded again for the patients still unanswered. False: stopped. */
+  async #runAsync(row: BatchRow, todo: readonly { p: StoredPatient; index: number }[], done: ReadonlySet<string>): Promise<boolean> {
+    const { db, outbox, line, logger } = this.deps;
+    const signal = this.#abort.signal;
+    const pollMs = this.deps.pollMs ?? 2000;
+    const submit = line.submitBulk?.bind(line);
+    const fetch = line.fetchBulk?.bind(line);
+    if (!submit || !fetch) return false;
+    const patients = JSON.parse(row.patients) as StoredPatient[];
+    let reception = row.reception ? JSON.parse(String(row.reception)) as { number: string; indexes: number[] } : null;
+    for (;;) {
+      if (signal.aborted) return false;
+      try {
+        if (!reception) {
+          const asked = todo.filter(({ index }) => !done.has(`${row.batch_id}/${index}`));
+          const made = await submit(asked.map(({ p }) => p), signal);
+          reception = { number: made.receptionNumber, indexes: asked.map(({ index }) => index) };
+          await db.run('UPDATE ehr_batches SET reception = ? WHERE batch_id = ?', [JSON.stringify(reception), row.batch_id]);
+          logger.info({ batchId: row.batch_id, patients: asked.length }, 'batch uploaded (一括照会); fetching results as they are made');
+        }
+        const current = reception;
+        const committed = new Set((await db.all<{ event_id: string }>('SELECT event_id FROM outbox WHERE event_id LIKE ?', [`${row.batch_id}/%`])).map((r) => r.event_id));
+        let cursor = current.indexes.findIndex((index) => !committed.has(`${row.batch_id}/${index}`));
+        if (cursor < 0) cursor = current.indexes.length;
+        const page = await fetch(current.number, cursor, signal);
+        for (const item of page.items) {
+          const index = current.indexes[item.index];
+          const patient = index === undefined ? undefined : patients[index];
+          if (index === undefined || !patient) continue;
+          await outbox.commit(`${row.batch_id}/${index}`, row.reply_topic, await this.#item(row, index, patient, { ...item, index }));
+        }
+        if (page.complete && cursor + page.items.length >= current.indexes.length) {
+          if (page.items.length > 0 || cursor < current.indexes.length) await fetch(current.number, current.indexes.length, signal).catch(() => undefined);
+          return true;
+        }
+        if (page.items.length === 0) await sleep(pollMs, signal);
+      } catch (error) {
+        if (signal.aborted) return false;
+        const refusal = error instanceof GatewayError ? error.details.serviceError : undefined;
+        if ((typeof refusal === 'string' && refusal.startsWith('RECEPTION_')) || refusal === 'ITEMS_COLLECTED') {
+          // The service no longer holds it: upload the patients still unanswered again.
+          logger.warn({ batchId: row.batch_id, serviceError: refusal }, 'batch reception gone at the service; uploading the unanswered patients again');
+          reception = null;
+          await db.run('UPDATE ehr_batches SET reception = NULL WHERE batch_id = ?', [row.batch_id]);
+          const fresh = new Set((await db.all<{ event_id: string }>('SELECT event_id FROM outbox WHERE event_id LIKE ?', [`${row.batch_id}/%`])).map((r) => r.event_id));
+          done = fresh;
+          continue;
+        }
+        logger.warn({ batchId: row.batch_id, err: error instanceof Error ? error.message : String(error) }, 'batch fetch failed; trying again');
+        await sleep(pollMs, signal).catch(() => undefined);
+      }
+    }
   }
 
   async #item(row: BatchRow, index: number, patient: StoredPatient, item: BatchItemResult) {

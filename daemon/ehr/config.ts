@@ -13,6 +13,10 @@ export const EhrConfigSchema = Type.Object(
       minimum: 1, maximum: 3600, default: 30,
       description: 'How often inquiries that met a line that was down (LINE_DOWN, LINE_TIMEOUT) are tried again; results go to <base>/inquiries/rechecks',
     }),
+    asyncBatches: Type.Boolean({
+      default: false,
+      description: 'Run batches as the asynchronous 一括照会 (upload, reception number, fetch results as they are made; a restart goes on fetching the same reception) when the line supports it',
+    }),
     recheckMaxAgeHours: Type.Integer({
       minimum: 1, maximum: 72, default: 24,
       description: 'A queued re-check older than this is given up and published as expired (it holds patient data: keep it short)',

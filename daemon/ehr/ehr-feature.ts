@@ -54,6 +54,7 @@ export function createEhrFeature(ctx: FeatureContext): EhrFeature | null {
   const batches = new BatchRunner({
     db: ctx.db, outbox: ctx.outbox, line: ctx.devices.line, responder, rechecks, gatewayId: ctx.config.gatewayId,
     maxPatients: config.maxBatchPatients, chunk: ctx.config.line.batchChunk, patientIdOf, logger,
+    asyncBatches: config.asyncBatches, pollMs: Math.min(2000, config.recheckIntervalSeconds * 1000),
   });
   const registrar = new ReferenceRegistrar({
     db: ctx.db, line: ctx.devices.line, recheckTopic: topics.rechecks, intervalMs: config.recheckIntervalSeconds * 1000, logger,

@@ -74,4 +74,7 @@ export const MIGRATIONS: readonly string[] = [
      next_at INTEGER NOT NULL,
      attempts INTEGER NOT NULL DEFAULT 0
    )`,
+  // 6: the asynchronous 一括照会 of a batch (ehr.asyncBatches): the reception number and which
+  // patient each result index is, so a restart goes on fetching the same reception.
+  'ALTER TABLE ehr_batches ADD COLUMN reception TEXT',
 ];

@@ -126,5 +126,8 @@ export interface EligibilityClient {
   registerReferenceNumber(registration: ReferenceRegistration, signal?: AbortSignal): Promise<ReferenceRegistered>;
   /** A check by 照会番号 alone; details.serviceError REFERENCE_UNKNOWN when none is registered. */
   checkByReference(referenceNumber: string, qualificationConfirmationDate?: string, signal?: AbortSignal): Promise<EligibilityResult>;
+  /** Asynchronous 一括照会 (lines that have it): upload, then fetch the results by reception number. */
+  submitBulk?(requests: readonly NumberCheckRequest[], signal?: AbortSignal): Promise<{ receptionNumber: string; total: number }>;
+  fetchBulk?(receptionNumber: string, from: number, signal?: AbortSignal): Promise<BulkPage>;
   health(): LineHealth;
 }

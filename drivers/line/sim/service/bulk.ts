@@ -36,8 +36,12 @@ export class BulkStore<T> {
 
   constructor(private readonly options: { readonly ratePerSecond: number; readonly expiryMs: number; readonly pageMax: number }) {}
 
+  /** Uploads taken since start (tests: a resumed batch must not upload again). */
+  uploads = 0;
+
   submit(institution: string, items: readonly T[], now: number): string {
     this.#sweep(now);
+    this.uploads += 1;
     const number = randomBytes(8).toString('hex').toUpperCase();
     this.#receptions.set(number, { institution, items, submittedAt: now, acked: 0, lastAccess: now });
     return number;

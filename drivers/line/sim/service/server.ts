@@ -80,6 +80,9 @@ export class EligibilityService {
 
   setFaults(plan: FaultPlan): void { this.#plan = plan; }
 
+  /** Asynchronous 一括照会 uploads taken since start (tests). */
+  get bulkUploads(): number { return this.#state.bulk.uploads; }
+
   async start(): Promise<string> {
     const dir = this.options.pkiDir;
     const server = createServer({
