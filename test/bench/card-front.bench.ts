@@ -3,7 +3,8 @@
 // them, through the reader the flow uses (two frames at two sizes must agree). Reports the share
 // of fronts fully in view whose key came out exactly right, the number of WRONG keys handed out
 // (must be 0: a wrong key burns one of the card's tries), and the reader's time per front
-// (generation not counted). CARD_FRONT_BENCH_N sets N (default 500, the issue's figure).
+// (generation not counted). CARD_FRONT_BENCH_N sets N (default 500, the issue's figure),
+// CARD_FRONT_BENCH_FROM the first seed.
 import { performance } from 'node:perf_hooks';
 import { createTesseractCliOcr } from '../../drivers/card/front/front-ocr.js';
 import { CardFrontReader, type FrontFrameSource } from '../../drivers/card/front/front-reader.js';
@@ -15,6 +16,8 @@ const FRAMES = 6;
 
 export default async function bench(): Promise<BenchReport> {
   const n = Number(process.env.CARD_FRONT_BENCH_N ?? 500);
+  // CARD_FRONT_BENCH_FROM: first seed (default 1), so a long run can be split into parts.
+  const from = Number(process.env.CARD_FRONT_BENCH_FROM ?? 1);
   const name = 'card front: 照合番号B by OCR';
   let cv: Awaited<ReturnType<typeof loadFrontOpenCv>>;
   let reader: CardFrontReader;
@@ -31,7 +34,7 @@ export default async function bench(): Promise<BenchReport> {
   let framesUsed = 0;
   const ms: number[] = [];
   const failures: Record<string, number> = {};
-  for (let seed = 1; seed <= n; seed++) {
+  for (let seed = from; seed < from + n; seed++) {
     const front = generateFrontFrames(cv, seed, FRAMES);
     const full = front.shots[0]?.fullyInView === true;
     if (full) inView++;
@@ -60,13 +63,13 @@ export default async function bench(): Promise<BenchReport> {
         if (full) right++;
       } else wrong++;
     } else failures[result.why] = (failures[result.why] ?? 0) + 1;
-    if (seed % 25 === 0) process.stderr.write(`card front bench: ${seed}/${n} right ${right}/${inView} wrong ${wrong}\n`);
+    if ((seed - from + 1) % 25 === 0) process.stderr.write(`card front bench: ${seed - from + 1}/${n} right ${right}/${inView} wrong ${wrong}\n`);
   }
   await reader.close();
   const { median, p95 } = summarise(ms);
   return {
     name,
-    method: `${n} generated fronts (seeds 1..${n}), full damage, up to ${FRAMES} frames each (1920x1080 JPEG); key handed out only when frames read at two sizes agree; time = reader only (find, deskew, OCR, checks) per front until a key or ${FRAMES} frames`,
+    method: `${n} generated fronts (seeds ${from}..${from + n - 1}), full damage, up to ${FRAMES} frames each (1920x1080 JPEG); key handed out only when frames read at two sizes agree; time = reader only (find, deskew, OCR, checks) per front until a key or ${FRAMES} frames`,
     figures: [
       { name: 'fronts fully in view', value: inView, unit: 'fronts' },
       { name: 'key exactly right (fully in view)', value: Number(((100 * right) / Math.max(1, inView)).toFixed(1)), unit: '%' },

@@ -148,4 +148,7 @@ export const FIELD_REGIONS = FRONT_REGIONS;
  * deskewed to the same 12 px/mm, so two frames at one size can fail the same way, while whether
  * it happens depends on the text's size in pixels (measured, drivers/card/README.md).
  */
-export const FIELD_SCALES: readonly number[] = [1, 1.25];
+// 1.5× and 2× (18 and 24 px/mm, print ≈ 50–67 px high) rather than 1× and 1.25×: at the smaller
+// sizes Tesseract dropped the second of two digits ("17" → "1", "22" → "2") on many frames;
+// measured on generated fronts (drivers/card/README.md, "Card front", bench figures).
+export const FIELD_SCALES: readonly number[] = [1.5, 2];
