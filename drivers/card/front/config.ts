@@ -17,7 +17,7 @@ export const CardFrontConfigSchema = Type.Object(
     }),
     timeLimitMs: Type.Integer({
       minimum: 1000, maximum: 60000, default: 8000,
-      description: 'How long to try to read the front before falling back to the PIN (the panel asks to place the card flat / hold still meanwhile)',
+      description: 'How long to try to read the front, counted from the certificate read (the front is read while the patient chooses face or PIN), before falling back to the PIN (the panel asks to place the card flat / hold still meanwhile)',
     }),
     tessdataDir: Type.String({ default: '/usr/share/tesseract-ocr/5/tessdata', description: 'Folder holding jpn.traineddata (Debian tesseract-ocr-jpn)' }),
   },
