@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { silentLogger } from '../../vocabulary/log.js';
+import { GatewayError } from '../../vocabulary/result-codes.js';
 import { HttpsEligibilityClient, type HttpsLineOptions } from '../../drivers/line/https-client.js';
 import { EligibilityService, type ServiceOptions } from '../../drivers/line/sim/service/server.js';
 import { ensureTestPki } from '../../drivers/line/sim/service/test-pki.js';
@@ -60,5 +61,16 @@ export async function codeOfRejection(promise: Promise<unknown>): Promise<string
     return 'resolved';
   } catch (error) {
     return (error as { code?: string }).code ?? String(error);
+  }
+}
+
+/** A refused request as `<code>/<the service's error code>` ('resolved' when it was not refused). */
+export async function serviceRefusal(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'resolved';
+  } catch (error) {
+    if (!(error instanceof GatewayError)) throw error;
+    return `${error.code}/${String(error.details.serviceError ?? '-')}`;
   }
 }

@@ -8,20 +8,9 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger } from '../../../../vocabulary/log.js';
-import { GatewayError } from '../../../../vocabulary/result-codes.js';
 import { HttpsEligibilityClient } from '../../../../drivers/line/https-client.js';
 import type { BatchItemResult } from '../../../../drivers/line/eligibility.js';
-import { startHarness } from '../../../helpers/line-harness.js';
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    if (!(error instanceof GatewayError)) throw error;
-    return `${error.code}/${String(error.details.serviceError ?? '-')}`;
-  }
-}
+import { serviceRefusal, startHarness } from '../../../helpers/line-harness.js';
 
 t.test('一括照会: upload, reception number, partial results, a restart in between, each patient once', async (t) => {
   let now = Date.parse('2026-11-30T01:00:00Z');
@@ -67,7 +56,7 @@ t.test('一括照会: upload, reception number, partial results, a restart in be
   const resumed = await restarted.fetchBulk(receptionNumber, 300);
   t.same([resumed.items[0]?.index, resumed.items.length], [300, 400], 'the unstored results come again from the cursor');
   store(resumed.items);
-  t.equal(await refusal(restarted.fetchBulk(receptionNumber, 100)), 'LINE_ERROR/ITEMS_COLLECTED', 'results below the acknowledged index are gone, by name');
+  t.equal(await serviceRefusal(restarted.fetchBulk(receptionNumber, 100)), 'LINE_ERROR/ITEMS_COLLECTED', 'results below the acknowledged index are gone, by name');
 
   now += 2000; // all made
   let cursor = stored.size;
@@ -87,13 +76,13 @@ t.test('一括照会: upload, reception number, partial results, a restart in be
     return !asked || (named !== undefined && named.insuredIdentificationNumber !== asked.number);
   });
   t.same(wrong.map((w) => w.index), [], 'each answer is for the patient at its index');
-  t.equal(await refusal(restarted.fetchBulk(receptionNumber, 2000)), 'LINE_ERROR/RECEPTION_COLLECTED', 'fetched twice: refused by name');
+  t.equal(await serviceRefusal(restarted.fetchBulk(receptionNumber, 2000)), 'LINE_ERROR/RECEPTION_COLLECTED', 'fetched twice: refused by name');
 
   // Left uncollected past its expiry (60 s after the results were made): gone, by name.
   const late = await restarted.submitBulk(requests.slice(0, 10));
   now += 61_000;
-  t.equal(await refusal(restarted.fetchBulk(late.receptionNumber, 0)), 'LINE_ERROR/RECEPTION_EXPIRED');
-  t.equal(await refusal(restarted.fetchBulk('0123456789ABCDEF', 0)), 'LINE_ERROR/RECEPTION_UNKNOWN');
-  t.equal(await refusal(restarted.fetchBulk('not-a-number', 0)), 'LINE_ERROR/BAD_REQUEST');
-  t.equal(await refusal(restarted.submitBulk([])), 'LINE_ERROR/-', 'an empty upload is refused before sending');
+  t.equal(await serviceRefusal(restarted.fetchBulk(late.receptionNumber, 0)), 'LINE_ERROR/RECEPTION_EXPIRED');
+  t.equal(await serviceRefusal(restarted.fetchBulk('0123456789ABCDEF', 0)), 'LINE_ERROR/RECEPTION_UNKNOWN');
+  t.equal(await serviceRefusal(restarted.fetchBulk('not-a-number', 0)), 'LINE_ERROR/BAD_REQUEST');
+  t.equal(await serviceRefusal(restarted.submitBulk([])), 'LINE_ERROR/-', 'an empty upload is refused before sending');
 });

@@ -8,10 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../../../vocabulary/log.js';
-import { GatewayError } from '../../../../vocabulary/result-codes.js';
 import { HttpsEligibilityClient } from '../../../../drivers/line/https-client.js';
 import type { EligibilityService } from '../../../../drivers/line/sim/service/server.js';
-import { cardDer, startHarness } from '../../../helpers/line-harness.js';
+import { cardDer, serviceRefusal, startHarness } from '../../../helpers/line-harness.js';
 
 /** A client certificate from the clinic CA for another terminal or another clinic (real TLS). */
 function clientFor(t: Test, dir: string, service: EligibilityService, subject: string): HttpsEligibilityClient {
@@ -33,17 +32,6 @@ function clientFor(t: Test, dir: string, service: EligibilityService, subject: s
   }, silentLogger);
   t.teardown(() => client.stop());
   return client;
-}
-
-/** The service's error code of a refused request ('resolved' when it was not refused). */
-async function serviceError(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    if (!(error instanceof GatewayError)) throw error;
-    return `${error.code}/${String(error.details.serviceError ?? '-')}`;
-  }
 }
 
 t.test('照会番号: registered once, returned to every terminal of the clinic, asked by, refused by name', async (t) => {
@@ -74,22 +62,22 @@ t.test('照会番号: registered once, returned to every terminal of the clinic,
   const other = clientFor(t, dir, service, '/C=JP/O=Other Clinic/CN=gateway-0001');
   await other.start();
   t.equal((await other.checkByNumber(yamada)).referenceNumber, null, 'another institution does not see it');
-  t.equal(await serviceError(other.checkByReference('P-000123')), 'LINE_ERROR/REFERENCE_UNKNOWN', 'nor can it ask by it');
+  t.equal(await serviceRefusal(other.checkByReference('P-000123')), 'LINE_ERROR/REFERENCE_UNKNOWN', 'nor can it ask by it');
   t.same(await other.registerReferenceNumber({ ...yamada, referenceNumber: 'P-000123' }), { referenceNumber: 'P-000123', previousReferenceNumber: null }, 'its own numbering is its own');
 
   // Refusals: a number held by another person, an unknown person, an unknown number, a bad number.
   const sato = person('sato-hanako');
-  t.equal(await serviceError(client.registerReferenceNumber({ ...sato, referenceNumber: 'P-000123' })), 'LINE_ERROR/REFERENCE_IN_USE');
+  t.equal(await serviceRefusal(client.registerReferenceNumber({ ...sato, referenceNumber: 'P-000123' })), 'LINE_ERROR/REFERENCE_IN_USE');
   t.equal((await client.checkByNumber(sato)).referenceNumber, null, 'the refused registration changed nothing for her');
   t.equal((await client.checkByReference('P-000123')).results[0]?.insuredIdentificationNumber, yamada.number, '… nor for him');
-  t.equal(await serviceError(client.registerReferenceNumber({ ...sato, birthDate: '1900-01-01', referenceNumber: 'P-9' })), 'LINE_ERROR/PERSON_UNKNOWN', 'a wrong birth date names nobody');
-  t.equal(await serviceError(client.checkByReference('P-404')), 'LINE_ERROR/REFERENCE_UNKNOWN');
-  t.equal(await serviceError(client.registerReferenceNumber({ ...sato, referenceNumber: 'has space' })), 'LINE_ERROR/BAD_REQUEST', 'not printable ASCII');
-  t.equal(await serviceError(client.registerReferenceNumber({ ...sato, referenceNumber: 'x'.repeat(21) })), 'LINE_ERROR/BAD_REQUEST', 'longer than 20');
+  t.equal(await serviceRefusal(client.registerReferenceNumber({ ...sato, birthDate: '1900-01-01', referenceNumber: 'P-9' })), 'LINE_ERROR/PERSON_UNKNOWN', 'a wrong birth date names nobody');
+  t.equal(await serviceRefusal(client.checkByReference('P-404')), 'LINE_ERROR/REFERENCE_UNKNOWN');
+  t.equal(await serviceRefusal(client.registerReferenceNumber({ ...sato, referenceNumber: 'has space' })), 'LINE_ERROR/BAD_REQUEST', 'not printable ASCII');
+  t.equal(await serviceRefusal(client.registerReferenceNumber({ ...sato, referenceNumber: 'x'.repeat(21) })), 'LINE_ERROR/BAD_REQUEST', 'longer than 20');
 
   // A new number replaces the old one; null removes it.
   t.same(await client.registerReferenceNumber({ ...yamada, referenceNumber: 'P-000124' }), { referenceNumber: 'P-000124', previousReferenceNumber: 'P-000123' });
-  t.equal(await serviceError(client.checkByReference('P-000123')), 'LINE_ERROR/REFERENCE_UNKNOWN', 'the old number is free again');
+  t.equal(await serviceRefusal(client.checkByReference('P-000123')), 'LINE_ERROR/REFERENCE_UNKNOWN', 'the old number is free again');
   t.same(await client.registerReferenceNumber({ ...yamada, referenceNumber: null }), { referenceNumber: null, previousReferenceNumber: 'P-000124' });
   t.equal((await client.checkByNumber(yamada)).referenceNumber, null, 'removed');
 });
