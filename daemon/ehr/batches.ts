@@ -219,9 +219,26 @@ export class BatchRunner {
           done = fresh;
           continue;
         }
-        logger.warn({ batchId: row.batch_id, err: error instanceof Error ? error.message : String(error) }, 'batch fetch failed; trying again');
-        await sleep(pollMs, signal).catch(() => undefined);
+        // Any other failure ends the batch as the synchronous way does: every patient not answered
+        // yet gets an item with the line's own code (LINE_DOWN and LINE_TIMEOUT queue a re-check),
+        // then the summary. A batch never waits on a down line (the client has already retried
+        // what is safe to retry, and an open breaker fails at once).
+        const code = codeOf(error, 'LINE_ERROR');
+        const message = error instanceof Error ? error.message : String(error);
+        logger.warn({ batchId: row.batch_id, code }, 'batch line failed; the unanswered patients end with its code');
+        await this.#endUnanswered(row, patients, code, message);
+        return true;
       }
+    }
+  }
+
+  /** An item with this failure for every patient of the batch not committed yet. */
+  async #endUnanswered(row: BatchRow, patients: readonly StoredPatient[], code: ResultCode, message: string): Promise<void> {
+    const committed = new Set((await this.deps.db.all<{ event_id: string }>('SELECT event_id FROM outbox WHERE event_id LIKE ?', [`${row.batch_id}/%`])).map((r) => r.event_id));
+    for (const [index, patient] of patients.entries()) {
+      const eventId = `${row.batch_id}/${index}`;
+      if (committed.has(eventId)) continue;
+      await this.deps.outbox.commit(eventId, row.reply_topic, await this.#item(row, index, patient, { index, ok: false, code, message }));
     }
   }
 
