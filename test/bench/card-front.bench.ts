@@ -1,6 +1,6 @@
 // Card-front benchmark: 照合番号B read from generated fronts (drivers/card/sim/front-generator.ts,
 // seeds 1..N) with the full camera damage, up to 6 frames per front as a camera would deliver
-// them, through the reader the flow uses (two frames at two sizes must agree). Reports the share
+// them, through the reader the flow uses (two frames at two sizes must agree, none disagree). Reports the share
 // of fronts fully in view whose key came out exactly right, the number of WRONG keys handed out
 // (must be 0: a wrong key burns one of the card's tries), and the reader's time per front
 // (generation not counted). CARD_FRONT_BENCH_N sets N (default 500, the issue's figure),
@@ -69,7 +69,7 @@ export default async function bench(): Promise<BenchReport> {
   const { median, p95 } = summarise(ms);
   return {
     name,
-    method: `${n} generated fronts (seeds ${from}..${from + n - 1}), full damage, up to ${FRAMES} frames each (1920x1080 JPEG); key handed out only when frames read at two sizes agree; time = reader only (find, deskew, OCR, checks) per front until a key or ${FRAMES} frames`,
+    method: `${n} generated fronts (seeds ${from}..${from + n - 1}), full damage, up to ${FRAMES} frames each (1920x1080 JPEG); key handed out only when frames read at two sizes agree and no frame read another key, era year, expiry year or code; time = reader only (find, deskew, OCR, checks) per front until a key or ${FRAMES} frames`,
     figures: [
       { name: 'fronts fully in view', value: inView, unit: 'fronts' },
       { name: 'key exactly right (fully in view)', value: Number(((100 * right) / Math.max(1, inView)).toFixed(1)), unit: '%' },

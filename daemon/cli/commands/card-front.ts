@@ -1,6 +1,6 @@
 // `oqsgw card front IMAGE... [--json]`: the technician's check of the card-front reader. Prints,
 // for each picture, the fields found with Tesseract's confidence and the 照合番号B they make, then
-// whether the reader would use a key (two pictures, read at two sizes, agreeing). The key and the
+// whether the reader would use a key (two pictures, read at two sizes, agreeing, none disagreeing). The key and the
 // fields go to this terminal only: never to a log, never to a file.
 import type { Command } from 'commander';
 import { loadConfig } from '../../../config/load.js';
@@ -59,7 +59,11 @@ export function registerCardFrontCommand(card: Command): void {
         const result = await reader.readKey(source, { timeLimitMs: 600_000, maxFrames: images.length });
         const decision = result.ok
           ? { key: result.key.bytes().toString('ascii'), used: true, why: `read the same on ${result.frames} pictures at two sizes; every check passed` }
-          : { key: null, used: false, why: `${result.why}: ${WHY_TEXT[result.why] ?? ''}${images.length < 2 ? ' (one picture is never enough)' : ''}` };
+          : {
+              key: null,
+              used: false,
+              why: `${result.why}: ${result.lastFrame === 'FRAMES_DISAGREE' ? 'two pictures read a part of the key differently (never outvoted)' : (WHY_TEXT[result.why] ?? '')}${images.length < 2 ? ' (one picture is never enough)' : ''}`,
+            };
         if (options.json) process.stdout.write(`${JSON.stringify({ frames, ...decision })}\n`);
         else {
           for (const f of frames) process.stdout.write(`${JSON.stringify(f)}\n`);

@@ -11,6 +11,12 @@ export interface FrontFields {
   readonly expiry?: { readonly year: number; readonly month: number; readonly day: number };
   /** セキュリティコード: exactly 4 digits. */
   readonly code?: string;
+  /**
+   * The era year was read as the digit 1 or with a leading zero ("平成1年", "平成01年"): the card
+   * prints the first year as 元年 and no leading zero, so such a read lost or invented a digit
+   * (seed 291 of the generator: 平成11年 read as 平成1年 on two frames at two sizes).
+   */
+  readonly birthYearDoubtful?: true;
 }
 
 /** Why a frame's fields cannot make a key (named, for the CLI, the bench and the event). */
@@ -19,6 +25,7 @@ export type FrontRefusal =
   | 'EXPIRY_NOT_READ'
   | 'CODE_NOT_READ'
   | 'BIRTH_DATE_INVALID'
+  | 'BIRTH_YEAR_DOUBTFUL'
   | 'EXPIRY_NOT_BIRTHDAY'
   | 'EXPIRY_OUT_OF_RANGE';
 
@@ -36,7 +43,10 @@ export function parseFront(birthText: string, expiryText: string, codeText: stri
   const fields: { -readonly [K in keyof FrontFields]: FrontFields[K] } = {};
   const b = BIRTH_RE.exec(squeeze(birthText));
   const era = b ? eraFromName(b[1] ?? '') : null;
-  if (b && era) fields.birth = { era, eraYear: b[2] === '元' ? 1 : Number(b[2]), month: Number(b[3]), day: Number(b[4]) };
+  if (b && era) {
+    fields.birth = { era, eraYear: b[2] === '元' ? 1 : Number(b[2]), month: Number(b[3]), day: Number(b[4]) };
+    if (b[2] !== '元' && (b[2] === '1' || b[2]?.startsWith('0'))) fields.birthYearDoubtful = true;
+  }
   const e = EXPIRY_RE.exec(squeeze(expiryText));
   if (e) fields.expiry = { year: Number(e[1]), month: Number(e[2]), day: Number(e[3]) };
   // The code box holds the code alone: anything but exactly 4 digits is "not read".
@@ -57,6 +67,7 @@ export const MAX_EXPIRY_YEARS_AHEAD = 11;
 export function checkFront(fields: FrontFields, today: Date): FrontCheck {
   const { birth, expiry, code } = fields;
   if (!birth) return { ok: false, why: 'BIRTH_NOT_READ' };
+  if (fields.birthYearDoubtful) return { ok: false, why: 'BIRTH_YEAR_DOUBTFUL' };
   if (!expiry) return { ok: false, why: 'EXPIRY_NOT_READ' };
   if (code === undefined || !/^\d{4}$/u.test(code)) return { ok: false, why: 'CODE_NOT_READ' };
   const gregorian = fromEraDate(birth);
@@ -74,4 +85,37 @@ export function checkFront(fields: FrontFields, today: Date): FrontCheck {
   const built = FaceKey.build({ birth, expiryYear: expiry.year, securityCode: code });
   if (!built.ok) return { ok: false, why: built.problem === 'EXPIRY_YEAR_INVALID' ? 'EXPIRY_OUT_OF_RANGE' : built.problem === 'SECURITY_CODE_INVALID' ? 'CODE_NOT_READ' : 'BIRTH_DATE_INVALID' };
   return { ok: true, key: built.key };
+}
+
+/**
+ * What one frame says about each part of the key, even when the frame as a whole gave no key:
+ * the era and its year ("平成11年" standing between the era and 年), the birth month and day, the
+ * expiry's year and its month and day, and the code. The reader hands out a key only when no
+ * frame said anything else about any of these parts (front-reader.ts): a digit that Tesseract
+ * drops on some frames and reads on others then blocks the key instead of being outvoted.
+ * Keys of the map are the part names; values are the text as read, normalised.
+ */
+export type FrontEvidence = ReadonlyMap<'eraYear' | 'birthDay' | 'expiryYear' | 'expiryDay' | 'code', string>;
+
+const BIRTH_YEAR_PART = new RegExp(`(${ERA_KANJI})(元|\\d{1,2})年`, 'u');
+const DAY_PART = /(?:^|[^\d])(\d{1,2})月(\d{1,2})日/u;
+const EXPIRY_YEAR_PART = /(?:^|[^\d])(\d{4})年/u;
+
+export function frontEvidence(birthText: string, expiryText: string, codeText: string): FrontEvidence {
+  const squeeze = (s: string): string => s.normalize('NFKC').replace(/\s/gu, '');
+  const evidence = new Map<'eraYear' | 'birthDay' | 'expiryYear' | 'expiryDay' | 'code', string>();
+  const birth = squeeze(birthText);
+  const expiry = squeeze(expiryText);
+  const year = BIRTH_YEAR_PART.exec(birth);
+  // 元 stays 元: a first year read as the digit 1 disagrees with a 元 read (and with "11").
+  if (year) evidence.set('eraYear', `${year[1]}${year[2] === '元' ? '元' : Number(year[2])}`);
+  const birthDay = DAY_PART.exec(birth);
+  if (birthDay) evidence.set('birthDay', `${Number(birthDay[1])}-${Number(birthDay[2])}`);
+  const expiryYear = EXPIRY_YEAR_PART.exec(expiry);
+  if (expiryYear) evidence.set('expiryYear', String(expiryYear[1]));
+  const expiryDay = DAY_PART.exec(expiry);
+  if (expiryDay) evidence.set('expiryDay', `${Number(expiryDay[1])}-${Number(expiryDay[2])}`);
+  const code = squeeze(codeText);
+  if (/^\d{4}$/u.test(code)) evidence.set('code', code);
+  return evidence;
 }

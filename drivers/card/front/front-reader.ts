@@ -1,16 +1,17 @@
 // Reads 照合番号B off the card's front: frames from a source, the card found and deskewed, the
-// three fields OCR'd and checked, and a key handed out only when the SAME key was read on at
-// least two frames. Anything less ends in a named reason and no key, so that a misread never
-// costs the card one of its tries. Nothing here is written to disk or logged: the frames, the
+// three fields OCR'd and checked, and a key handed out only when the SAME key was read on two
+// frames at two sizes and no frame read any part of it otherwise (front-vote.ts). Anything less
+// ends in a named reason and no key, so that a misread never costs the card one of its tries. Nothing here is written to disk or logged: the frames, the
 // fields and the key live in memory for one call and are returned to the caller only.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FaceKey } from '../../../vocabulary/face-key.js';
 import type { FrontGuidance } from '../../../vocabulary/front-guidance.js';
 import { GatewayError } from '../../../vocabulary/result-codes.js';
 import { cutField, FIELD_SCALES, findCard } from './card-finder.js';
-import { checkFront, type FrontFields, type FrontRefusal, parseFront } from './front-fields.js';
+import { checkFront, type FrontEvidence, type FrontFields, type FrontRefusal, frontEvidence, parseFront } from './front-fields.js';
 import { FRONT_REGIONS } from './front-layout.js';
 import type { FrontLine, FrontOcr, OcrLine } from './front-ocr.js';
+import { FrontVote, keyParts, SIZES_TO_AGREE } from './front-vote.js';
 import type { CvMat, OpenCv } from './opencv.js';
 
 /** Where frames of the card's front come from (a document camera, files in tests). */
@@ -28,6 +29,8 @@ export interface FrameReading {
   readonly fields: FrontFields;
   readonly lines: Readonly<Record<FrontLine, OcrLine>> | null;
   readonly key: FaceKey | null;
+  /** What the frame said about each part of the key, even without a whole key (front-vote.ts). */
+  readonly evidence: FrontEvidence;
   /** Why this frame gave no key. */
   readonly why: FrontRefusal | 'NO_CARD' | 'CARD_CUT_OFF' | 'CARD_TOO_SMALL' | null;
 }
@@ -43,7 +46,13 @@ export type FrontFailure =
 
 export type FrontResult =
   | { readonly ok: true; readonly key: FaceKey; readonly frames: number }
-  | { readonly ok: false; readonly why: FrontFailure; readonly frames: number; readonly lastFrame: FrameReading['why'] };
+  | {
+      readonly ok: false;
+      readonly why: FrontFailure;
+      readonly frames: number;
+      /** Why the last frame gave no key, or FRAMES_DISAGREE: two frames read a part of the key differently. */
+      readonly lastFrame: FrameReading['why'] | 'FRAMES_DISAGREE';
+    };
 
 export type { FrontGuidance };
 
@@ -59,7 +68,7 @@ export interface FrontReadOptions {
 }
 
 /** Frames (read at different sizes) that must agree on the same key before it is used. */
-export const FRAMES_TO_AGREE = 2;
+export const FRAMES_TO_AGREE = SIZES_TO_AGREE;
 
 export class CardFrontReader {
   readonly #cv: OpenCv;
@@ -77,22 +86,24 @@ export class CardFrontReader {
   /** One frame: find, deskew, cut (at `scale` times the card's 12 px/mm), OCR, parse, check. */
   async readFrame(frame: CvMat, now: Date = new Date(), scale: number = FIELD_SCALES[0] ?? 1): Promise<FrameReading> {
     const found = findCard(this.#cv, frame);
-    if (!found.found) return { fields: {}, lines: null, key: null, why: found.why };
+    if (!found.found) return { fields: {}, lines: null, key: null, evidence: new Map(), why: found.why };
     const order: readonly FrontLine[] = ['birth', 'expiry', 'code'];
     const lines = await this.#ocr.readLines(order.map((line) => cutField(this.#cv, found.card, FRONT_REGIONS[line], scale)));
     const at = (i: number): OcrLine => lines[i] ?? { text: '', confidence: 0 };
     const [birth, expiry, code] = [at(0), at(1), at(2)];
     const fields = parseFront(birth.text, expiry.text, code.text);
     const check = checkFront(fields, now);
-    return { fields, lines: { birth, expiry, code }, key: check.ok ? check.key : null, why: check.ok ? null : check.why };
+    const evidence = frontEvidence(birth.text, expiry.text, code.text);
+    return { fields, lines: { birth, expiry, code }, key: check.ok ? check.key : null, evidence, why: check.ok ? null : check.why };
   }
 
-  /** Reads frames until two agree on a key, or the time limit; see FrontResult. */
+  /** Reads frames until two agree on a key and none disagrees, or the time limit; see FrontResult. */
   async readKey(source: FrontFrameSource, options: FrontReadOptions): Promise<FrontResult> {
     const deadline = Date.now() + options.timeLimitMs;
-    const seen = new Map<string, Set<number>>();
+    const vote = new FrontVote();
     let frames = 0;
     let sawCard = false;
+    let sawKey = false;
     let refusedOnly = false;
     let lastFrame: FrameReading['why'] = null;
     while (Date.now() < deadline && frames < (options.maxFrames ?? Number.POSITIVE_INFINITY)) {
@@ -108,6 +119,9 @@ export class CardFrontReader {
         continue;
       }
       sawCard = true;
+      // A part read two ways on any two frames blocks every key of this read: stop now, the
+      // flow goes on to the PIN (more frames cannot undo a disagreement).
+      if (vote.evidence(reading.evidence) === 'disagree') return { ok: false, why: 'FRONT_UNREADABLE', frames, lastFrame: 'FRAMES_DISAGREE' };
       if (!reading.key) {
         options.onGuidance?.('hold-still');
         continue;
@@ -116,16 +130,15 @@ export class CardFrontReader {
         refusedOnly = true;
         continue;
       }
-      // Agreement is counted on an HMAC of the digits (the map holds no key in the clear), and
+      sawKey = true;
+      // Agreement is counted on an HMAC of the digits (the vote holds no key in the clear), and
       // only between frames read at different sizes: see FIELD_SCALES for why.
-      const mark = this.#mark('', reading.key);
-      const sizes = seen.get(mark) ?? new Set<number>();
-      sizes.add(scale);
-      seen.set(mark, sizes);
-      if (sizes.size >= FRAMES_TO_AGREE) return { ok: true, key: reading.key, frames };
+      const outcome = vote.key(this.#mark('', reading.key), keyParts(reading.fields), scale);
+      if (outcome === 'agreed') return { ok: true, key: reading.key, frames };
+      if (outcome === 'disagree') return { ok: false, why: 'FRONT_UNREADABLE', frames, lastFrame: 'FRAMES_DISAGREE' };
       options.onGuidance?.('hold-still');
     }
-    const why: FrontFailure = !sawCard ? 'FRONT_NOT_FOUND' : refusedOnly && seen.size === 0 ? 'FRONT_KEY_REFUSED_BEFORE' : 'FRONT_UNREADABLE';
+    const why: FrontFailure = !sawCard ? 'FRONT_NOT_FOUND' : refusedOnly && !sawKey ? 'FRONT_KEY_REFUSED_BEFORE' : 'FRONT_UNREADABLE';
     return { ok: false, why, frames, lastFrame };
   }
 

@@ -35,7 +35,17 @@ t.test('the era date must exist', async (t) => {
   t.equal(check('昭和64年1月7日生', '2029年1月7日まで有効', '1234'), '64010720291234');
   t.equal(check('平成3年2月29日生', '2029年2月29日まで有効', '1234'), 'BIRTH_DATE_INVALID', '1991 is not a leap year');
   t.equal(check('令和8年12月30日生', '2031年12月30日まで有効', '1234'), 'BIRTH_DATE_INVALID', 'born after today');
-  t.equal(check('大正1年7月29日生', '2030年7月29日まで有効', '1234'), 'BIRTH_DATE_INVALID', 'before 大正 began');
+  t.equal(check('大正元年7月29日生', '2030年7月29日まで有効', '1234'), 'BIRTH_DATE_INVALID', 'before 大正 began');
+});
+
+t.test('a first year read as a digit, or a leading zero, is a lost or invented digit', async (t) => {
+  // Seed 291 of the generator: 平成11年 read as 平成1年, a date that exists and passes every other check.
+  t.equal(check('平成1年3月16日生', '2032年3月16日まで有効', '7054'), 'BIRTH_YEAR_DOUBTFUL');
+  t.equal(check('平成01年3月16日生', '2032年3月16日まで有効', '7054'), 'BIRTH_YEAR_DOUBTFUL');
+  t.equal(check('昭和05年3月16日生', '2032年3月16日まで有効', '7054'), 'BIRTH_YEAR_DOUBTFUL');
+  t.equal(check('平成元年3月16日生', '2032年3月16日まで有効', '7054'), '01031620327054', 'the first year as printed');
+  t.equal(check('平成11年3月16日生', '2032年3月16日まで有効', '7054'), '11031620327054');
+  t.equal(check('平成10年3月16日生', '2032年3月16日まで有効', '7054'), '10031620327054', 'a 1 that is not alone is fine');
 });
 
 t.test('the expiry is a birthday within a possible validity', async (t) => {
