@@ -170,6 +170,14 @@ export function resultOfQualificationConfirmation(r: QualificationResult, refere
       ...infoConsent('PharmacistsInfo', r.pharmacistsInfo),
       ...infoConsent('DiagnosisInfo', r.diagnosisInfo),
       ...infoConsent('OperationInfo', r.operationInfo),
+      // 電子カルテ情報共有サービス (2025): names from ORCA's 患者基本情報 API block 6-52; their
+      // national spelling and place are not confirmed (docs/eligibility.md). After the four above.
+      ...infoConsent('DiagnosisName', r.diagnosisName),
+      ...infoConsent('InfectiousInfo', r.infectiousInfo),
+      ...infoConsent('AllergyInfo', r.allergyInfo),
+      ...infoConsent('ContraindicationInfo', r.contraindicationInfo),
+      ...infoConsent('TestInfo', r.testInfo),
+      ...infoConsent('PrescriptionInfo', r.prescriptionInfo),
       el('ReferenceNumber', referenceNumber),
     ],
   };

@@ -7,7 +7,7 @@ import type { FaceMatcher } from '../../drivers/face/face-matcher.js';
 import type { FrontKeySource } from '../../drivers/card/front/front-key-source.js';
 import type { ReaderPanel } from '../../drivers/panel/reader-panel.js';
 import type { FlowConfig } from './config.js';
-import type { ConsentItem, Consents } from '../../vocabulary/consent.js';
+import { MEDICAL_INFO_ITEMS, type ConsentItem, type Consents } from '../../vocabulary/consent.js';
 import { standingOf } from '../../drivers/card/card-reader.js';
 import type { IdentityMethod } from '../../vocabulary/identity.js';
 import type { FrontGuidance, PinReason } from '../../vocabulary/front-guidance.js';
@@ -40,8 +40,8 @@ export interface FlowDeps {
   readonly front?: FrontKeySource;
 }
 
-/** What a certificate in its grace period may not be used for (issue 12). */
-const GRACE_WITHHELD: readonly ConsentItem[] = ['drugInfo', 'checkupInfo', 'medicalInfo', 'operationInfo'];
+/** What a certificate in its grace period may not be used for (issue 12): every medical-information item. */
+const GRACE_WITHHELD: readonly ConsentItem[] = MEDICAL_INFO_ITEMS;
 
 type Identity = { method: IdentityMethod; proof?: CardCheckRequest['proof'] };
 

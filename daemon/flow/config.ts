@@ -1,7 +1,7 @@
 // The check-in flow's options: which identity methods, which consent questions, and a time limit
 // per step (the flow ends every step with its own result code when one runs out).
 import { Type, type Static } from '@sinclair/typebox';
-import { CONSENT_ITEMS } from '../../vocabulary/consent.js';
+import { CONSENT_ITEMS, DEFAULT_CONSENT_ITEMS } from '../../vocabulary/consent.js';
 
 const ms = (def: number, description: string) =>
   Type.Integer({ minimum: 100, maximum: 600000, default: def, description });
@@ -13,8 +13,8 @@ export const FlowConfigSchema = Type.Object(
       description: 'Identity methods offered, in order; a failed face match falls back to the next one',
     }),
     consentItems: Type.Array(Type.Union(CONSENT_ITEMS.map((i) => Type.Literal(i))), {
-      uniqueItems: true, default: [...CONSENT_ITEMS],
-      description: 'Consent questions asked on the reader',
+      uniqueItems: true, default: [...DEFAULT_CONSENT_ITEMS],
+      description: 'Consent questions asked on the reader; add diagnosisName, infectiousInfo, allergyInfo, contraindicationInfo, testInfo, prescriptionInfo where the clinic takes part in the 電子カルテ情報共有サービス',
     }),
     pinAttemptsPerVisit: Type.Integer({ minimum: 1, maximum: 2, default: 2, description: 'PIN entries allowed per visit (the card locks after 3 wrong in total)' }),
     cardReadTimeoutMs: ms(10000, 'Reading the certificate and photo from the card'),

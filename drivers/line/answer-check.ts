@@ -2,7 +2,7 @@
 // number of results fits the validity code, and certificate details appear only with the
 // patient's consent. Both ends run them (the service before it answers, the client on receipt), so
 // a wrong answer is refused with the field named instead of reaching the EHR.
-import type { EligibilityResult, QualificationResult } from './answer.js';
+import { VIEWING_CONSENTS, type EligibilityResult, type QualificationResult } from './answer.js';
 import {
   INFO_CONSENT, INSURED_CARD_CLASSIFICATION, LIMIT_CLASSIFICATION, LIMIT_FLAG, PERSONAL_FAMILY, PRESCHOOL,
   PRESCRIPTION_ISSUE_SELECT, PROCESSING_RESULT_STATUS, QUALIFICATION_VALIDITY, REASON_OF_LOSS, REFERENCE_CLASSIFICATION,
@@ -78,7 +78,7 @@ function consentGates(r: QualificationResult, at: string, out: AnswerProblem[]):
   if (r.specificDiseasesCertificateList.length > 0 && r.specificDiseasesCertificateRelatedConsFlg !== '1') {
     out.push({ field: `${at}/specificDiseasesCertificateList`, message: 'is given without the patient\'s consent (SpecificDiseasesCertificateRelatedConsFlg is not 1)' });
   }
-  for (const kind of ['specificHealthCheckupsInfo', 'pharmacistsInfo', 'diagnosisInfo', 'operationInfo'] as const) {
+  for (const kind of VIEWING_CONSENTS) {
     const c = r[kind];
     if (c.consFlg === '0' && (c.consTime !== null || c.availableTime !== null)) {
       out.push({ field: `${at}/${kind}/consTime`, message: 'must be null when consFlg is 0 (no consent)' });

@@ -10,6 +10,7 @@ import {
   PRESCHOOL, PRESCRIPTION_ISSUE_SELECT, PROCESSING_RESULT_STATUS, QUALIFICATION_VALIDITY, REASON_OF_LOSS,
   REFERENCE_CLASSIFICATION, SEX, SPECIFIC_DISEASE_CATEGORY, TICKET_TYPE, type CodeTable,
 } from './codes.js';
+import { EHR_SHARING_ITEMS, type ConsentItem } from '../../vocabulary/consent.js';
 
 /** A value or null. For a string schema this is `type: ["string", "null"]` (with null added to an
  * enum) rather than an anyOf: the same check, but ajv validates a type list in one test where an
@@ -138,6 +139,17 @@ export const QualificationResultSchema = Type.Object({
   pharmacistsInfo: InfoConsent,
   diagnosisInfo: InfoConsent,
   operationInfo: InfoConsent,
+  /** The six 電子カルテ情報共有サービス viewing consents (2025): DiagnosisNameConsFlg / …ConsTime /
+   * …AvailableTime 傷病名, InfectiousInfo… 感染症情報, AllergyInfo… その他アレルギー等情報,
+   * ContraindicationInfo… 薬剤アレルギー等情報, TestInfo… 検査情報, PrescriptionInfo… 処方情報.
+   * Names from ORCA's 患者基本情報 API block 6-52 (added 2025-01-28); the national spelling is not
+   * confirmed (docs/eligibility.md). Each is the consent, never the information itself. */
+  diagnosisName: InfoConsent,
+  infectiousInfo: InfoConsent,
+  allergyInfo: InfoConsent,
+  contraindicationInfo: InfoConsent,
+  testInfo: InfoConsent,
+  prescriptionInfo: InfoConsent,
   /** 医療扶助資格確認結果リスト (PublicExpenseResultList / MedicalTicketInfo). */
   publicExpenseResultList: Type.Array(MedicalTicket, { maxItems: 24 }),
 }, { additionalProperties: false });
@@ -168,6 +180,28 @@ export const EligibilityResultSchema = Type.Object({
   referenceNumber: Nullable(Type.String({ minLength: 1, maxLength: 20 })),
   results: Type.Array(QualificationResultSchema, { maxItems: 10 }),
 }, { additionalProperties: false });
+
+/** Every 閲覧同意 of a result (flag, consent time, viewing deadline): the four of the XML layout,
+ * then the six 電子カルテ情報共有サービス items. */
+export const VIEWING_CONSENTS = ['specificHealthCheckupsInfo', 'pharmacistsInfo', 'diagnosisInfo', 'operationInfo', ...EHR_SHARING_ITEMS] as const;
+export type ViewingConsent = (typeof VIEWING_CONSENTS)[number];
+
+/** The reader's consent item behind each viewing consent of the answer. */
+export const CONSENT_ITEM_OF_VIEWING: Readonly<Record<ViewingConsent, ConsentItem>> = {
+  specificHealthCheckupsInfo: 'checkupInfo',
+  pharmacistsInfo: 'drugInfo',
+  diagnosisInfo: 'medicalInfo',
+  operationInfo: 'operationInfo',
+  diagnosisName: 'diagnosisName',
+  infectiousInfo: 'infectiousInfo',
+  allergyInfo: 'allergyInfo',
+  contraindicationInfo: 'contraindicationInfo',
+  testInfo: 'testInfo',
+  prescriptionInfo: 'prescriptionInfo',
+};
+
+/** A viewing consent not given: flag 0 (同意なし), no consent time, no viewing deadline. */
+export const VIEWING_NOT_GIVEN: Static<typeof InfoConsent> = { consFlg: '0', consFlgLabel: '同意なし', consTime: null, availableTime: null };
 
 export type QualificationResult = Static<typeof QualificationResultSchema>;
 export type EligibilityResult = Static<typeof EligibilityResultSchema>;

@@ -35,7 +35,8 @@ export interface CardCheckRequest {
   readonly qualificationConfirmationDate?: string;
 }
 
-export type { EligibilityResult, QualificationResult } from './answer.js';
+export type { EligibilityResult, QualificationResult, ViewingConsent } from './answer.js';
+export { CONSENT_ITEM_OF_VIEWING, VIEWING_CONSENTS, VIEWING_NOT_GIVEN } from './answer.js';
 
 /** The insurance number a result names (for patient links and re-checks). */
 export function insuranceOf(result: QualificationResult): InsuranceNumber {

@@ -51,6 +51,13 @@ const ConsentsWire = Type.Object({
   limitCertificate: Type.Optional(Type.Boolean()),
   specificDisease: Type.Optional(Type.Boolean()),
   operationInfo: Type.Optional(Type.Boolean()),
+  // The 電子カルテ情報共有サービス items (vocabulary/consent.ts EHR_SHARING_ITEMS).
+  diagnosisName: Type.Optional(Type.Boolean()),
+  infectiousInfo: Type.Optional(Type.Boolean()),
+  allergyInfo: Type.Optional(Type.Boolean()),
+  contraindicationInfo: Type.Optional(Type.Boolean()),
+  testInfo: Type.Optional(Type.Boolean()),
+  prescriptionInfo: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
 
 export const CardInquiry = Type.Object({

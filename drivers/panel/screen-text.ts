@@ -59,6 +59,13 @@ export const CONSENT_TEXTS = {
   limitCertificate: { ja: '限度額適用認定証等の情報を提供することに同意しますか', en: 'Share your limit certificate information (限度額適用認定証)?' },
   specificDisease: { ja: '特定疾病療養受療証の情報を提供することに同意しますか', en: 'Share your specific disease certificate information?' },
   operationInfo: { ja: '過去の手術情報を医師等に提供することに同意しますか', en: 'Share your past surgery information with the doctor?' },
+  // 電子カルテ情報共有サービス (2025): one question per information kind; the real reader's wording is not public.
+  diagnosisName: { ja: '電子カルテ情報共有サービスの傷病名を医師等が閲覧することに同意しますか', en: 'Let the doctor see your diagnoses (electronic record sharing)?' },
+  infectiousInfo: { ja: '電子カルテ情報共有サービスの感染症情報を医師等が閲覧することに同意しますか', en: 'Let the doctor see your infectious disease information (electronic record sharing)?' },
+  allergyInfo: { ja: '電子カルテ情報共有サービスのアレルギー等情報を医師等が閲覧することに同意しますか', en: 'Let the doctor see your allergy information (electronic record sharing)?' },
+  contraindicationInfo: { ja: '電子カルテ情報共有サービスの薬剤アレルギー等情報を医師等が閲覧することに同意しますか', en: 'Let the doctor see your drug allergy information (electronic record sharing)?' },
+  testInfo: { ja: '電子カルテ情報共有サービスの検査情報を医師等が閲覧することに同意しますか', en: 'Let the doctor see your test results (electronic record sharing)?' },
+  prescriptionInfo: { ja: '電子カルテ情報共有サービスの処方情報を医師等が閲覧することに同意しますか', en: 'Let the doctor see your prescriptions (electronic record sharing)?' },
 } as const satisfies Record<ConsentItem, Text>;
 
 export const PROMPT_TEXTS = {

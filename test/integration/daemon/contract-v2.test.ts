@@ -7,6 +7,8 @@ import t from 'tap';
 import mqtt from 'mqtt';
 import type { SimCardReader } from '../../../drivers/card/sim/sim-card-reader.js';
 import { NAMED_PEOPLE } from '../../../drivers/line/sim/service/named-people.js';
+import type { SimReaderPanel } from '../../../drivers/panel/sim/sim-reader-panel.js';
+import { CONSENT_ITEMS, EHR_SHARING_ITEMS } from '../../../vocabulary/consent.js';
 import { validatePayload, type SchemaName } from '../../../daemon/mqtt/schemas.js';
 import { connectEhr } from '../../helpers/ehr-client.js';
 import { startTestGateway } from '../../helpers/ehr-gateway.js';
@@ -31,7 +33,8 @@ t.test('every payload on the broker matches the v2 schema it names', async (t) =
   listener.on('message', (topic, payload) => seen.push({ topic, text: payload.toString('utf8') }));
   await listener.subscribeAsync(`${BASE}/#`, { qos: 1 });
 
-  const gw = await startTestGateway(t, { url: broker.url }, { flow: { identityMethods: ['face'] } });
+  // Every consent question, the 電子カルテ情報共有サービス items included (the demo's config asks them too).
+  const gw = await startTestGateway(t, { url: broker.url }, { flow: { identityMethods: ['face'], consentItems: [...CONSENT_ITEMS] } });
   const ehr = await connectEhr(broker.url, BASE, { protocolVersion: 5 });
   t.teardown(() => ehr.end());
   await waitFor('gateway connected', () => gw.gateway.mqtt.connected);
@@ -39,10 +42,13 @@ t.test('every payload on the broker matches the v2 schema it names', async (t) =
 
   // Card check-ins of the demo's card holders.
   const card = gw.gateway.devices.card as unknown as SimCardReader;
+  const panel = gw.gateway.devices.panel as unknown as SimReaderPanel;
   const codes: Record<string, unknown> = {};
   for (const id of ['yamada-taro', 'sato-hanako', 'suzuki-ichiro', 'tanaka-yuki', 'watanabe-mei', 'takahashi-ken']) {
     const before = ehr.on(`${BASE}/checkins`).length;
     await waitFor('the reader idle', () => gw.gateway.readerState === 'idle', 30000);
+    // yamada answers the sharing questions item by item (yes to three, no to three); the others yes to all.
+    panel.script(id === 'yamada-taro' ? { consent: { ...Object.fromEntries(CONSENT_ITEMS.map((i) => [i, true])), infectiousInfo: false, allergyInfo: false, prescriptionInfo: false } } : {});
     card.insert(id);
     const event = await ehr.waitOn(`${BASE}/checkins`, () => ehr.on(`${BASE}/checkins`).length > before, 30000);
     card.remove();
@@ -51,6 +57,14 @@ t.test('every payload on the broker matches the v2 schema it names', async (t) =
     if (id === 'sato-hanako') {
       const r = (body.eligibility as { results: { limitApplicationCertificateRelatedInfo: unknown; specificDiseasesCertificateList: unknown[] }[] }).results[0];
       t.ok(r?.limitApplicationCertificateRelatedInfo && r.specificDiseasesCertificateList.length === 1, 'sato: 限度額 and 特定疾病 on the check-in (consented on the reader)');
+    }
+    if (id === 'yamada-taro') {
+      const r = (body.eligibility as { results: Record<string, { consFlg: string; consTime: string | null }>[] }).results[0];
+      const consents = body.consents as Record<string, boolean>;
+      t.same(EHR_SHARING_ITEMS.map((k) => `${k}:${String(consents[k])}:${r?.[k]?.consFlg}:${r?.[k]?.consTime ? 'time' : 'no time'}`), [
+        'diagnosisName:true:1:time', 'infectiousInfo:false:0:no time', 'allergyInfo:false:0:no time',
+        'contraindicationInfo:true:1:time', 'testInfo:true:1:time', 'prescriptionInfo:false:0:no time',
+      ], 'yamada: each 電子カルテ情報共有サービス consent on the check-in as answered, with its time when given');
     }
     if (id === 'suzuki-ichiro') t.equal((body.eligibility as { results: unknown[] }).results.length, 2, 'suzuki: several results');
   }

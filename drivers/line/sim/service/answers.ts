@@ -155,6 +155,12 @@ function resultFor(entry: RegisterEntry, ask: AskContext, lostOn: string | null)
     pharmacistsInfo: infoConsent(card && ask.consents.drugInfo === true, ask.now),
     diagnosisInfo: infoConsent(card && ask.consents.medicalInfo === true, ask.now),
     operationInfo: infoConsent(card && ask.consents.operationInfo === true, ask.now),
+    diagnosisName: infoConsent(card && ask.consents.diagnosisName === true, ask.now),
+    infectiousInfo: infoConsent(card && ask.consents.infectiousInfo === true, ask.now),
+    allergyInfo: infoConsent(card && ask.consents.allergyInfo === true, ask.now),
+    contraindicationInfo: infoConsent(card && ask.consents.contraindicationInfo === true, ask.now),
+    testInfo: infoConsent(card && ask.consents.testInfo === true, ask.now),
+    prescriptionInfo: infoConsent(card && ask.consents.prescriptionInfo === true, ask.now),
     publicExpenseResultList: aid && p.welfare?.months.includes(month) ? (['1', '2'] as const).map((type) => ({
       ticketType: type,
       ticketTypeLabel: TICKET_TYPE[type],

@@ -1,6 +1,6 @@
 // The service's answers to each path, as plain functions of a validated body: no HTTP here, so
 // the rules can be read (and tested) on their own.
-import type { Consents } from '../../../../vocabulary/consent.js';
+import { MEDICAL_INFO_ITEMS, type Consents } from '../../../../vocabulary/consent.js';
 import {
   SERVICE_ERRORS, validators, type BatchResponseBody, type BulkFetchResponseBody, type BulkUploadResponseBody, type ReferenceRegistrationResponseBody, type HeaderBody, type InquiryResponseBody, type ServiceErrorCode,
 } from '../../wire.js';
@@ -54,7 +54,7 @@ export function byCard(state: ServiceState, input: unknown, institution: string)
   if (!validators.cardInquiry(input)) return refuse('card', now, 'BAD_REQUEST', 400);
   // Grace period: an expired certificate (< 3 months) serves an inquiry that asks for the
   // insurance alone (no drug, check-up or medical information).
-  const insuranceOnly = !input.consents.drugInfo && !input.consents.checkupInfo && !input.consents.medicalInfo && !input.consents.operationInfo;
+  const insuranceOnly = MEDICAL_INFO_ITEMS.every((item) => input.consents[item] !== true);
   const verdict = checkCertificate(Buffer.from(input.certificate, 'base64'), state.trust, now, insuranceOnly);
   if (!verdict.ok) return refuse('card', now, verdict.error);
   // A PIN and a phone both prove possession of the key by signing the challenge.

@@ -13,6 +13,7 @@ import { ehrFilesFeatureOf } from '../../../../daemon/ehr-files/ehr-files-featur
 import { FEATURES } from '../../../../daemon/features.js';
 import { Gateway } from '../../../../daemon/gateway.js';
 import { codeOfAnswer, type QualificationResult } from '../../../../drivers/line/eligibility.js';
+import { VIEWING_CONSENTS } from '../../../../drivers/line/answer.js';
 import type { RegisterEntry } from '../../../../drivers/line/sim/service/register-entry.js';
 import { NAMED_PEOPLE } from '../../../../drivers/line/sim/service/named-people.js';
 import { silentLogger } from '../../../../vocabulary/log.js';
@@ -33,7 +34,11 @@ const PERSON_ORDER = [
   'LimitApplicationCertificateRelatedInfo', 'SpecificDiseasesCertificateRelatedConsFlg', 'SpecificDiseasesCertificateRelatedConsTime', 'SpecificDiseasesCertificateList',
   'PublicExpenseResultList', 'SpecificHealthCheckupsInfoConsFlg', 'SpecificHealthCheckupsInfoConsTime', 'SpecificHealthCheckupsInfoAvailableTime',
   'PharmacistsInfoConsFlg', 'PharmacistsInfoConsTime', 'PharmacistsInfoAvailableTime', 'DiagnosisInfoConsFlg', 'DiagnosisInfoConsTime', 'DiagnosisInfoAvailableTime',
-  'OperationInfoConsFlg', 'OperationInfoConsTime', 'OperationInfoAvailableTime', 'ReferenceNumber',
+  'OperationInfoConsFlg', 'OperationInfoConsTime', 'OperationInfoAvailableTime',
+  // 電子カルテ情報共有サービス (names: ORCA 患者基本情報 block 6-52, in its order; their place in the
+  // national file is ours, not confirmed).
+  ...['DiagnosisName', 'InfectiousInfo', 'AllergyInfo', 'ContraindicationInfo', 'TestInfo', 'PrescriptionInfo'].flatMap((k) => [`${k}ConsFlg`, `${k}ConsTime`, `${k}AvailableTime`]),
+  'ReferenceNumber',
 ];
 
 /** Japan time as the terminal writes it, computed here independently of the writer. */
@@ -60,7 +65,7 @@ function expectedElements(result: QualificationResult, nameAs: string, reference
     if (key.endsWith('Label') || typeof value !== 'string' || value === '') continue;
     out[key.charAt(0).toUpperCase() + key.slice(1)] = xmlValue(value);
   }
-  for (const kind of ['specificHealthCheckupsInfo', 'pharmacistsInfo', 'diagnosisInfo', 'operationInfo'] as const) {
+  for (const kind of VIEWING_CONSENTS) {
     const c = result[kind];
     const prefix = kind.charAt(0).toUpperCase() + kind.slice(1);
     out[`${prefix}ConsFlg`] = c.consFlg;

@@ -6,10 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recheck, toPending } from '../../../../drivers/line/pending.js';
 import { codeOfAnswer, insuranceOf } from '../../../../drivers/line/eligibility.js';
-import type { Consents } from '../../../../vocabulary/consent.js';
+import { CONSENT_ITEMS, type Consents } from '../../../../vocabulary/consent.js';
+import { VIEWING_CONSENTS } from '../../../../drivers/line/answer.js';
 import { cardDer, codeOfRejection, startHarness } from '../../../helpers/line-harness.js';
 
-const allConsents = { drugInfo: true, checkupInfo: true, medicalInfo: true, limitCertificate: true, specificDisease: true, operationInfo: true };
+const allConsents: Consents = Object.fromEntries(CONSENT_ITEMS.map((item) => [item, true]));
 
 t.test('card checks: every answer round-trips in the national model', async (t) => {
   const { dir, client, service } = await startHarness(t);
@@ -20,10 +21,17 @@ t.test('card checks: every answer round-trips in the national model', async (t) 
   t.same([yamada.qualificationValidity, yamada.qualificationValidityLabel, yamada.referenceClassification, yamada.registered, codeOfAnswer(yamada)], ['1', '有効', '1', true, 'ELIGIBLE']);
   t.same([y?.name, y?.nameKana, y?.personalFamilyClassification, y?.insuredPartialContributionRatio], ['山田　太郎', 'ﾔﾏﾀﾞ ﾀﾛｳ', '1', '030']);
   t.same(insuranceOf(y ?? fail()), service.register.byId('yamada-taro')?.person.insurance);
-  for (const kind of ['specificHealthCheckupsInfo', 'pharmacistsInfo', 'diagnosisInfo', 'operationInfo'] as const) {
+  for (const kind of VIEWING_CONSENTS) {
     const c = y?.[kind];
     t.ok(c?.consFlg === '1' && c.consTime !== null && c.availableTime !== null && c.availableTime > c.consTime, `${kind}: agreed, with consent time and viewing deadline`);
   }
+  // 電子カルテ情報共有サービス: each item on its own — agreed ones with their time, the rest 0 and no times.
+  const some = (await card('yamada-taro', { drugInfo: true, testInfo: true, prescriptionInfo: true, allergyInfo: false })).results[0];
+  t.same(['diagnosisName', 'infectiousInfo', 'allergyInfo', 'contraindicationInfo', 'testInfo', 'prescriptionInfo'].map((k) => {
+    const c = some?.[k as (typeof VIEWING_CONSENTS)[number]];
+    return `${k}:${c?.consFlg}:${c?.consTime === null ? 'no time' : 'time'}:${c?.availableTime === null ? 'no deadline' : 'deadline'}`;
+  }), ['diagnosisName:0:no time:no deadline', 'infectiousInfo:0:no time:no deadline', 'allergyInfo:0:no time:no deadline', 'contraindicationInfo:0:no time:no deadline',
+    'testInfo:1:time:deadline', 'prescriptionInfo:1:time:deadline'], 'each sharing consent as the patient answered it');
   t.same([yamada.prescriptionIssueSelect, yamada.prescriptionIssueSelectLabel], ['1', '電子処方箋']);
 
   const sato = await card('sato-hanako');

@@ -82,6 +82,21 @@ t.test('consents answered on the panel travel to the line and the event', async 
   t.same(event.consents, line.requests[0]?.consents);
 });
 
+t.test('the 電子カルテ情報共有サービス items: asked only when configured, each answer to the line and the event', async (t) => {
+  const plain = await run({});
+  const askedPlain = plain.panel.history.find((r) => r.kind === 'ask' && r.ask === 'consent');
+  t.same(askedPlain && 'items' in askedPlain ? askedPlain.items : null, ['drugInfo', 'checkupInfo', 'medicalInfo', 'limitCertificate', 'specificDisease', 'operationInfo'], 'not asked by default');
+  const sharing = ['diagnosisName', 'infectiousInfo', 'allergyInfo', 'contraindicationInfo', 'testInfo', 'prescriptionInfo'];
+  const { event, line, panel } = await run({
+    flow: { consentItems: ['drugInfo', ...sharing] },
+    panel: { consent: { drugInfo: true, diagnosisName: true, infectiousInfo: false, allergyInfo: true, contraindicationInfo: false, testInfo: true, prescriptionInfo: false } },
+  });
+  const asked = panel.history.find((r) => r.kind === 'ask' && r.ask === 'consent');
+  t.same(asked && 'items' in asked ? asked.items : null, ['drugInfo', ...sharing], 'one question per item');
+  t.same(line.requests[0]?.consents, { drugInfo: true, diagnosisName: true, infectiousInfo: false, allergyInfo: true, contraindicationInfo: false, testInfo: true, prescriptionInfo: false });
+  t.same(event.consents, line.requests[0]?.consents, 'the event carries each answer as given');
+});
+
 t.test('a card that is not a My Number card: CARD_UNSUPPORTED', async (t) => {
   const { event } = await run({ card: { kind: 'unknown' } });
   t.equal(event.result.code, 'CARD_UNSUPPORTED');
@@ -269,11 +284,11 @@ t.test('certificate grace: expired < 3 months: the insurance check only; expirin
   const der = readFileSync(`${ensurePki()}/jpki/people/yamada-taro.der`);
   const notAfter = Date.parse(new X509Certificate(der).validTo);
   const day = 86400000;
-  const all = { drugInfo: true, checkupInfo: true, medicalInfo: true, limitCertificate: true, specificDisease: true };
-  const grace = await run({ card: { certificate: der }, now: notAfter + 30 * day, panel: { consent: all } });
+  const all = { drugInfo: true, checkupInfo: true, medicalInfo: true, limitCertificate: true, specificDisease: true, testInfo: true, allergyInfo: true };
+  const grace = await run({ card: { certificate: der }, now: notAfter + 30 * day, panel: { consent: all }, flow: { consentItems: ['drugInfo', 'checkupInfo', 'medicalInfo', 'limitCertificate', 'specificDisease', 'testInfo', 'allergyInfo'] } });
   t.same(grace.event.certificate, { standing: 'grace' });
   t.equal(grace.event.result.code, 'ELIGIBLE');
-  t.notOk('drugInfo' in grace.event.consents || 'checkupInfo' in grace.event.consents || 'medicalInfo' in grace.event.consents, JSON.stringify(grace.event.consents));
+  t.same(Object.keys(grace.event.consents).sort(), ['limitCertificate', 'specificDisease'], 'no medical-information consent (the sharing items neither)');
   const asked = grace.panel.history.find((r) => r.kind === 'ask' && r.ask === 'consent');
   t.same(asked && 'items' in asked ? asked.items : null, ['limitCertificate', 'specificDisease'], 'only the insurance items are asked');
   t.same(grace.line.requests[0]?.consents, grace.event.consents);

@@ -17,7 +17,7 @@ const entry = (id: string) => {
   return e;
 };
 const ask = (via: 'card' | 'number', consents: Consents = {}, more: Partial<AskContext> = {}): AskContext => ({ via, now, date: '2026-11-25', consents, limitConsent: false, ...more });
-const all: Consents = { limitCertificate: true, specificDisease: true, drugInfo: true, checkupInfo: true, medicalInfo: false, operationInfo: true };
+const all: Consents = { limitCertificate: true, specificDisease: true, drugInfo: true, checkupInfo: true, medicalInfo: false, operationInfo: true, infectiousInfo: true, testInfo: true };
 const valid = (answer: EligibilityResult) => {
   const ok = validators.inquiryResponse({ header: { processExecutionTime: now.toISOString(), referenceClassification: answer.referenceClassification, segmentOfResult: '1', errorCode: null, errorMessage: null }, result: answer });
   return ok && answerProblems(answer).length === 0;
@@ -38,10 +38,11 @@ t.test('certificates and viewing need consent, each kind with its own time', asy
   t.same([r?.limitApplicationCertificateRelatedInfo?.limitApplicationCertificateClassificationFlag, r?.limitApplicationCertificateRelatedInfo?.limitApplicationCertificateClassificationFlagLabel], ['A03', 'ウ']);
   t.equal(r?.limitApplicationCertificateRelatedConsTime, now.toISOString());
   t.same(r?.specificDiseasesCertificateList.map((d) => [d.specificDiseasesDiseaseCategory, d.specificDiseasesSelfPay]), [['01', '10000']]);
-  for (const kind of ['specificHealthCheckupsInfo', 'pharmacistsInfo', 'operationInfo'] as const) {
+  for (const kind of ['specificHealthCheckupsInfo', 'pharmacistsInfo', 'operationInfo', 'infectiousInfo', 'testInfo'] as const) {
     t.same([r?.[kind].consFlg, r?.[kind].consTime, r?.[kind].availableTime], ['1', now.toISOString(), new Date(now.getTime() + 24 * 3600000).toISOString()], kind);
   }
   t.equal(r?.diagnosisInfo.consFlg, '0', 'medical information not agreed');
+  t.same([r?.diagnosisName, r?.allergyInfo], [{ consFlg: '0', consFlgLabel: '同意なし', consTime: null, availableTime: null }, { consFlg: '0', consFlgLabel: '同意なし', consTime: null, availableTime: null }], 'sharing items not agreed: 0, no times');
   t.same([agreed.prescriptionIssueSelect, agreed.prescriptionIssueSelectLabel], ['2', '紙の処方箋']);
   t.ok(valid(agreed), 'answers match the wire schema and the label/consent rules');
 
