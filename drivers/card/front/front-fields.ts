@@ -34,8 +34,8 @@ export type FrontCheck = { readonly ok: true; readonly key: FaceKey } | { readon
 // 明治 is left out: the last Meiji birth was in 1912, and no card holder was born then.
 const ERA_KANJI = ERAS.filter((e) => e.era !== 'meiji').map((e) => e.kanji).join('|');
 // Tesseract sometimes reads 年 as 和 (both are in its character list); nothing else is forgiven.
-const BIRTH_RE = new RegExp(`(${ERA_KANJI})(元|\\d{1,2})[年和](\\d{1,2})月(\\d{1,2})日`, 'u');
-const EXPIRY_RE = /(\d{4})[年和](\d{1,2})月(\d{1,2})日まで/u;
+const BIRTH_RE = new RegExp(`(${ERA_KANJI})(元|\\d{1,2})[年和](\\d{1,2})月(\\d{1,2})(?:日|(?=生))`, 'u');
+const EXPIRY_RE = /(\d{4})[年和生](\d{1,2})月(\d{1,2})(?:日|(?=まで))/u;
 
 /** Parses the OCR text of the birth and expiry lines and of the code box (any may be empty). */
 export function parseFront(birthText: string, expiryText: string, codeText: string): FrontFields {
@@ -90,29 +90,43 @@ export function checkFront(fields: FrontFields, today: Date): FrontCheck {
 /**
  * What one frame says about each part of the key, even when the frame as a whole gave no key:
  * the era and its year ("平成11年" standing between the era and 年), the birth month and day, the
- * expiry's year and its month and day, and the code. The reader hands out a key only when no
- * frame said anything else about any of these parts (front-reader.ts): a digit that Tesseract
- * drops on some frames and reads on others then blocks the key instead of being outvoted.
- * Keys of the map are the part names; values are the text as read, normalised.
+ * expiry's year and its month and day, and the code. The reader's vote (front-vote.ts) counts
+ * these: a digit that Tesseract drops on some frames and reads on others then shows up as a
+ * disagreement. Only what a card could print counts: an era year the era never had, an expiry
+ * year outside the possible validity (the checks of checkFront) or a code not of 4 digits is no
+ * evidence at all. Keys of the map are the part names; values are the text as read, normalised.
  */
 export type FrontEvidence = ReadonlyMap<'eraYear' | 'birthDay' | 'expiryYear' | 'expiryDay' | 'code', string>;
 
-const BIRTH_YEAR_PART = new RegExp(`(${ERA_KANJI})(元|\\d{1,2})年`, 'u');
+const BIRTH_YEAR_PART = new RegExp(`(${ERA_KANJI})(元|\\d{1,2})[年和]`, 'u');
 const DAY_PART = /(?:^|[^\d])(\d{1,2})月(\d{1,2})日/u;
-const EXPIRY_YEAR_PART = /(?:^|[^\d])(\d{4})年/u;
+const EXPIRY_YEAR_PART = /(?:^|[^\d])(\d{4})[年和]/u;
 
-export function frontEvidence(birthText: string, expiryText: string, codeText: string): FrontEvidence {
+/** True when the era had that year and it has begun by `today` (大正15, 昭和64, 平成31 are the last). */
+export function eraYearPossible(kanji: string, year: number, today: Date): boolean {
+  const i = ERAS.findIndex((e) => e.kanji === kanji);
+  const era = ERAS[i];
+  if (!era || !Number.isInteger(year) || year < 1) return false;
+  const gregorian = era.start.year + year - 1;
+  const next = ERAS[i + 1];
+  return gregorian <= (next ? next.start.year : today.getUTCFullYear()) && gregorian <= today.getUTCFullYear();
+}
+
+export function frontEvidence(birthText: string, expiryText: string, codeText: string, today: Date): FrontEvidence {
   const squeeze = (s: string): string => s.normalize('NFKC').replace(/\s/gu, '');
   const evidence = new Map<'eraYear' | 'birthDay' | 'expiryYear' | 'expiryDay' | 'code', string>();
   const birth = squeeze(birthText);
   const expiry = squeeze(expiryText);
   const year = BIRTH_YEAR_PART.exec(birth);
   // 元 stays 元: a first year read as the digit 1 disagrees with a 元 read (and with "11").
-  if (year) evidence.set('eraYear', `${year[1]}${year[2] === '元' ? '元' : Number(year[2])}`);
+  if (year && (year[2] === '元' || eraYearPossible(year[1] ?? '', Number(year[2]), today))) {
+    evidence.set('eraYear', `${year[1]}${year[2] === '元' ? '元' : Number(year[2])}`);
+  }
   const birthDay = DAY_PART.exec(birth);
   if (birthDay) evidence.set('birthDay', `${Number(birthDay[1])}-${Number(birthDay[2])}`);
   const expiryYear = EXPIRY_YEAR_PART.exec(expiry);
-  if (expiryYear) evidence.set('expiryYear', String(expiryYear[1]));
+  const y = Number(expiryYear?.[1]);
+  if (expiryYear && y >= FIRST_POSSIBLE_EXPIRY_YEAR && y <= today.getUTCFullYear() + MAX_EXPIRY_YEARS_AHEAD) evidence.set('expiryYear', String(y));
   const expiryDay = DAY_PART.exec(expiry);
   if (expiryDay) evidence.set('expiryDay', `${Number(expiryDay[1])}-${Number(expiryDay[2])}`);
   const code = squeeze(codeText);

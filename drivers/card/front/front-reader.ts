@@ -50,7 +50,7 @@ export type FrontResult =
       readonly ok: false;
       readonly why: FrontFailure;
       readonly frames: number;
-      /** Why the last frame gave no key, or FRAMES_DISAGREE: two frames read a part of the key differently. */
+      /** Why the last frame gave no key, or FRAMES_DISAGREE: frames read the key (or a part of it) differently, and none won by the margin. */
       readonly lastFrame: FrameReading['why'] | 'FRAMES_DISAGREE';
     };
 
@@ -93,7 +93,7 @@ export class CardFrontReader {
     const [birth, expiry, code] = [at(0), at(1), at(2)];
     const fields = parseFront(birth.text, expiry.text, code.text);
     const check = checkFront(fields, now);
-    const evidence = frontEvidence(birth.text, expiry.text, code.text);
+    const evidence = frontEvidence(birth.text, expiry.text, code.text, now);
     return { fields, lines: { birth, expiry, code }, key: check.ok ? check.key : null, evidence, why: check.ok ? null : check.why };
   }
 
@@ -104,6 +104,8 @@ export class CardFrontReader {
     let frames = 0;
     let sawCard = false;
     let sawKey = false;
+    // The keys read so far, by mark, to hand out the one the vote agrees on.
+    const candidates = new Map<string, FaceKey>();
     let refusedOnly = false;
     let lastFrame: FrameReading['why'] = null;
     while (Date.now() < deadline && frames < (options.maxFrames ?? Number.POSITIVE_INFINITY)) {
@@ -119,10 +121,12 @@ export class CardFrontReader {
         continue;
       }
       sawCard = true;
-      // A part read two ways on any two frames blocks every key of this read: stop now, the
-      // flow goes on to the PIN (more frames cannot undo a disagreement).
-      if (vote.evidence(reading.evidence) === 'disagree') return { ok: false, why: 'FRONT_UNREADABLE', frames, lastFrame: 'FRAMES_DISAGREE' };
+      vote.evidence(reading.evidence);
       if (!reading.key) {
+        // A frame without a key may still tip the vote for a key read before (front-vote.ts).
+        const leader = vote.leader();
+        const key = leader === undefined ? undefined : candidates.get(leader);
+        if (leader !== undefined && key && vote.decide(leader) === 'agreed') return { ok: true, key, frames };
         options.onGuidance?.('hold-still');
         continue;
       }
@@ -133,13 +137,13 @@ export class CardFrontReader {
       sawKey = true;
       // Agreement is counted on an HMAC of the digits (the vote holds no key in the clear), and
       // only between frames read at different sizes: see FIELD_SCALES for why.
-      const outcome = vote.key(this.#mark('', reading.key), keyParts(reading.fields), scale);
-      if (outcome === 'agreed') return { ok: true, key: reading.key, frames };
-      if (outcome === 'disagree') return { ok: false, why: 'FRONT_UNREADABLE', frames, lastFrame: 'FRAMES_DISAGREE' };
+      const mark = this.#mark('', reading.key);
+      candidates.set(mark, reading.key);
+      if (vote.key(mark, keyParts(reading.fields), scale) === 'agreed') return { ok: true, key: reading.key, frames };
       options.onGuidance?.('hold-still');
     }
     const why: FrontFailure = !sawCard ? 'FRONT_NOT_FOUND' : refusedOnly && !sawKey ? 'FRONT_KEY_REFUSED_BEFORE' : 'FRONT_UNREADABLE';
-    return { ok: false, why, frames, lastFrame };
+    return { ok: false, why, frames, lastFrame: vote.disagreed() ? 'FRAMES_DISAGREE' : lastFrame };
   }
 
   /** The card answered "wrong key" to this key: it is never handed out again for this card. */

@@ -1,13 +1,13 @@
 // The vote between frames that decides whether a key read off the card's front may be presented
-// to the card. A wrong key burns one of the card's tries, so the vote refuses rather than picks:
-// a key is handed out only when frames read at two different sizes gave that same key, no frame
-// gave another whole key, and no frame (even one that gave no whole key) read the era year, the
-// expiry year or the code otherwise. Why: Tesseract drops the second of two digits ("11" -> "1")
-// on some frames and not on others, so a wrong key can be read twice at two sizes (seed 291 of the
-// generator, drivers/card/README.md); the frames that read the digit show the disagreement, and a
-// disagreement is never outvoted. The birth month and day are not vetoed part by part: a dropped
-// day digit is common and already refused by the birthday check unless both lines drop it alike,
-// and then the whole key differs from the right one. Pure: no OCR, no picture.
+// to the card. A wrong key burns one of the card's tries, so the vote holds a key back rather
+// than pick: a key is handed out only when frames read at two different sizes gave that same key,
+// and, once any frame gave another whole key or read the era year, the expiry year or the code
+// otherwise (even a frame with no whole key), only when the frames that read it as the key says
+// outnumber the others by DISAGREEMENT_MARGIN, for the whole key and for each of those parts;
+// and never a key whose era year has one digit once any frame read that year with two.
+// Why: Tesseract drops the second of two digits ("11" -> "1", "22" -> "2") on some frames and not
+// on others, so a wrong key can be read twice at two sizes (seed 291 of the generator,
+// drivers/card/README.md); the frames that read the digit must count. Pure: no OCR, no picture.
 import { eraInfo } from '../../../vocabulary/face-key.js';
 import type { FrontEvidence, FrontFields } from './front-fields.js';
 
@@ -30,58 +30,103 @@ export function keyParts(fields: FrontFields): FrontEvidence {
 }
 
 export type VoteOutcome =
-  /** Hand the key out: two sizes agree and nothing disagrees. */
+  /** Hand the key out: two sizes agree and nothing outweighs it. */
   | 'agreed'
   /** Not yet: read more frames. */
-  | 'more'
-  /** Two frames read a part of the key differently: no key can come out of this read. */
-  | 'disagree';
+  | 'more';
 
 /** Frames (read at different sizes) that must give the same key before it is used. */
 export const SIZES_TO_AGREE = 2;
 
 /**
- * The parts a single frame's reading vetoes. Measured on generated fronts (drivers/card/README.md):
- * vetoing the month and day too turned ~1 in 10 right keys into no key.
+ * The parts whose every reading is counted. Measured on generated fronts (drivers/card/README.md):
+ * counting the month and day too turned right keys into no key for nothing (they are already
+ * cross-checked between the two lines, and a key that differs in them is another whole key).
  */
 export const VETO_PARTS: readonly EvidencePart[] = ['eraYear', 'expiryYear', 'code'];
 
-export class FrontVote {
-  // Every value read for each vetoing part, and every whole key (by mark), on any frame (in
-  // memory for one read only).
-  readonly #seen = new Map<string, Set<string>>();
-  // Sizes at which each key (by its caller-made mark, never the digits) was read whole.
-  readonly #sizes = new Map<string, Set<number>>();
+/**
+ * Once any frame read another whole key, or a counted part otherwise, the key waits until the
+ * frames that read it as the key says outnumber the others by this many (per part, and for the
+ * whole key). Without any disagreement, two frames at two sizes are enough.
+ */
+export const DISAGREEMENT_MARGIN = 2;
 
-  /** What a frame said about the parts, whether or not it gave a whole key. */
-  evidence(evidence: FrontEvidence): VoteOutcome {
-    for (const [part, value] of evidence) if (VETO_PARTS.includes(part)) this.#add(part, value);
-    return this.disagrees() ? 'disagree' : 'more';
+type Part = EvidencePart | 'key';
+
+export class FrontVote {
+  // How many frames read each value of each counted part, and each whole key by the caller's
+  // mark (never the digits). In memory for one read only.
+  readonly #counts = new Map<Part, Map<string, number>>();
+  // Whole keys read, by mark: the sizes they were read at and their parts.
+  readonly #keys = new Map<string, { sizes: Set<number>; parts: FrontEvidence }>();
+
+  /** What a frame said about the parts (call it for every frame where the card was seen). */
+  evidence(evidence: FrontEvidence): void {
+    for (const [part, value] of evidence) if (VETO_PARTS.includes(part)) this.#count(part, value);
   }
 
   /**
-   * A whole key read on a frame at `scale` (after its evidence was given). `mark` names the key
+   * A whole key read on a frame at `scale`, after that frame's evidence(). `mark` names the key
    * (an HMAC), `parts` are its parts as keyParts() writes them.
    */
   key(mark: string, parts: FrontEvidence, scale: number): VoteOutcome {
-    this.#add('key', mark);
-    const outcome = this.evidence(parts);
-    if (outcome === 'disagree') return outcome;
-    const sizes = this.#sizes.get(mark) ?? new Set<number>();
-    sizes.add(scale);
-    this.#sizes.set(mark, sizes);
-    return sizes.size >= SIZES_TO_AGREE ? 'agreed' : 'more';
+    const known = this.#keys.get(mark) ?? { sizes: new Set<number>(), parts };
+    known.sizes.add(scale);
+    this.#keys.set(mark, known);
+    this.#count('key', mark);
+    return this.decide(mark);
   }
 
-  /** True once any part was read two ways: then no key may come out of this read. */
-  disagrees(): boolean {
-    for (const values of this.#seen.values()) if (values.size > 1) return true;
+  /** Whether the key named `mark` may be handed out now. */
+  decide(mark: string): VoteOutcome {
+    const key = this.#keys.get(mark);
+    if (!key || key.sizes.size < SIZES_TO_AGREE) return 'more';
+    if (this.#digitDroppedIn(key.parts.get('eraYear'))) return 'more';
+    const checks: [Part, string | undefined][] = [['key', mark], ...VETO_PARTS.map((p): [Part, string | undefined] => [p, key.parts.get(p)])];
+    for (const [part, value] of checks) {
+      const counts = this.#counts.get(part);
+      if (value === undefined || !counts) continue;
+      let agree = 0;
+      let against = 0;
+      for (const [v, n] of counts) {
+        if (v === value) agree += n;
+        else against += n;
+      }
+      if (against > 0 && agree < against + DISAGREEMENT_MARGIN) return 'more';
+    }
+    return 'agreed';
+  }
+
+  /**
+   * True when the key's era year has one digit and some frame read that line's year with two:
+   * the dropped digit is Tesseract's systematic mistake (a doubled digit merged, "22" -> "2"),
+   * so a frame that saw the second digit blocks the shorter year for the whole read, whatever
+   * the count. The other way round (a digit too many, rare: a speck) is left to the margin.
+   */
+  #digitDroppedIn(eraYear: string | undefined): boolean {
+    const digits = (v: string): number => v.replace(/\D/gu, '').length;
+    if (eraYear === undefined || digits(eraYear) !== 1) return false;
+    for (const value of this.#counts.get('eraYear')?.keys() ?? []) if (digits(value) === 2) return true;
     return false;
   }
 
-  #add(part: string, value: string): void {
-    const values = this.#seen.get(part) ?? new Set<string>();
-    values.add(value);
-    this.#seen.set(part, values);
+  /** The whole key with the most frames (the one worth deciding on after a frame without a key). */
+  leader(): string | undefined {
+    let best: [string, number] | undefined;
+    for (const [mark, n] of this.#counts.get('key') ?? []) if (!best || n > best[1]) best = [mark, n];
+    return best?.[0];
+  }
+
+  /** True once any whole key or counted part was read two ways. */
+  disagreed(): boolean {
+    for (const values of this.#counts.values()) if (values.size > 1) return true;
+    return false;
+  }
+
+  #count(part: Part, value: string): void {
+    const values = this.#counts.get(part) ?? new Map<string, number>();
+    values.set(value, (values.get(value) ?? 0) + 1);
+    this.#counts.set(part, values);
   }
 }

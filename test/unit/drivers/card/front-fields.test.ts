@@ -17,6 +17,9 @@ t.test('the example of the issue and the card-tested vector', async (t) => {
   t.equal(check('大正15年12月24日生', '2030年12月24日まで有効', '9999'), '15122420309999');
   t.equal(check('平成 2年 6月 3日生  性別 男', '2034年 6月 3日まで有効', ' 7137 '), '02060320347137', 'spaces and the 性別 column are ignored');
   t.equal(check('平成2年6月3日生', '2034和6月3日まで有効', '7137'), '02060320347137', '年 read as 和 is forgiven');
+  // A separator lost or misread between whole numbers changes no digit (the day is cross-checked).
+  t.equal(check('平成2年6月13生', '2034生6月13まで有効', '7137'), '02061320347137', '日 lost before 生 / まで, 年 read as 生');
+  t.equal(check('平成2年6月131生', '2034年6月13日まで有効', '7137'), 'BIRTH_NOT_READ', 'but never a third digit');
 });
 
 t.test('nothing is guessed: a field not read whole is absent', async (t) => {
