@@ -7,13 +7,13 @@ export const FaceConfigSchema = Type.Object(
       description: "'camera' for a V4L2 camera and the face model; 'sim' plays decisions for demos and tests",
     }),
     device: Type.String({ default: '/dev/video0', description: 'camera: the V4L2 device' }),
-    model: Type.Union([Type.Literal('fr512'), Type.Literal('dlib')], {
-      default: 'fr512',
-      description: "camera: descriptor model: 'fr512' (YuNet + a 512-d ONNX model on onnxruntime; measured best, docs/face.md) or 'dlib' (face-api's 128-d ResNet, the earlier engine)",
+    model: Type.Union([Type.Literal('fused'), Type.Literal('fr512'), Type.Literal('dlib')], {
+      default: 'fused',
+      description: "camera: descriptor model: 'fused' (YuNet; fr512, MobileFaceNet and dlib descriptors of the same face, scored by the weighted mean of their similarities; measured best, docs/face.md), 'fr512' (YuNet + a 512-d ONNX model alone) or 'dlib' (face-api's 128-d ResNet, the earlier engine)",
     }),
     threshold: Type.Optional(Type.Number({
       minimum: 0, maximum: 1,
-      description: "Similarity at or above which the live face matches the card photo. Unset: the model's threshold measured for the FAR target on every labelled set (fr512 0.39, dlib 0.48; docs/face.md). fr512's score is the cosine of its descriptors, dlib's is 1 - descriptor distance",
+      description: "Similarity at or above which the live face matches the card photo. Unset: the model's threshold measured for the FAR target on every labelled set (fused 0.42, fr512 0.39, dlib 0.48; docs/face.md). fr512's score is the cosine of its descriptors, dlib's is 1 - descriptor distance, fused's the weighted mean of fr512's, MobileFaceNet's (cosine) and dlib's",
     })),
     targetFar: Type.Number({
       minimum: 0, maximum: 0.5, default: 0.001,
@@ -32,7 +32,7 @@ export const FaceConfigSchema = Type.Object(
     captureHeight: Type.Integer({ minimum: 120, maximum: 4096, default: 480, description: 'camera: V4L2 capture height in pixels' }),
     detector: Type.Union([Type.Literal('tiny'), Type.Literal('ssd')], {
       default: 'tiny',
-      description: "camera with model 'dlib' only: face-api detector for live frames ('tiny' is about 3x faster; 'ssd' finds small and turned faces more often); model 'fr512' always uses YuNet, padding the picture when it finds nothing as it is",
+      description: "camera with model 'dlib' only: face-api detector for live frames ('tiny' is about 3x faster; 'ssd' finds small and turned faces more often); models 'fused' and 'fr512' always use YuNet, padding the picture when it finds nothing as it is",
     }),
     minFacePx: Type.Integer({ minimum: 24, maximum: 2000, default: 80, description: 'camera: smallest face width (pixels) compared; smaller faces get "come closer"' }),
     framesToDecide: Type.Integer({ minimum: 1, maximum: 30, default: 3, description: 'camera: usable frames compared before deciding (the score is their median)' }),

@@ -4,7 +4,7 @@ import type { Point, Rect } from './face-api-types.js';
 import type { RgbImage } from './image.js';
 
 /** The descriptor models the driver can run (docs/face.md compares them). */
-export type FaceModel = 'fr512' | 'dlib';
+export type FaceModel = 'fused' | 'fr512' | 'dlib';
 
 /** face-api detectors (the dlib engine only; the ONNX engine always runs YuNet). */
 export type DetectorKind = 'tiny' | 'ssd';

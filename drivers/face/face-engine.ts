@@ -1,5 +1,5 @@
-// The face engines and their loader. `fr512` (default, onnx-engine.ts): YuNet + a 512-d ONNX
-// descriptor on onnxruntime-node. `dlib`: detection, 68-point landmarks and the 128-d descriptor
+// The face engines and their loader. `fused` (default) and `fr512` (onnx-engine.ts): YuNet + ONNX
+// descriptors on onnxruntime-node (fused adds MobileFaceNet and dlib and scores their weighted mean). `dlib`: detection, 68-point landmarks and the 128-d descriptor
 // (dlib's ResNet as shipped in @vladmandic/face-api) on TensorFlow.js's WebAssembly backend.
 // Each is loaded once per process and shared; every tensor is disposed before a call returns.
 import type { DescribedFace, DetectorKind, FaceEngine, FaceModel, FoundFace } from './engine-types.js';
@@ -11,7 +11,7 @@ import { similarity } from './similarity.js';
 
 export type { DescribedFace, DetectorKind, FaceEngine, FaceModel, FoundFace } from './engine-types.js';
 
-export const DEFAULT_FACE_MODEL: FaceModel = 'fr512';
+export const DEFAULT_FACE_MODEL: FaceModel = 'fused';
 
 /** face-api detector settings, measured with the benchmark (docs/face.md). */
 export const DETECTORS = {
@@ -26,7 +26,7 @@ const loading = new Map<FaceModel, Promise<FaceEngine>>();
 export function loadFaceEngine(model: FaceModel = DEFAULT_FACE_MODEL): Promise<FaceEngine> {
   let engine = loading.get(model);
   if (!engine) {
-    engine = (model === 'fr512' ? OnnxFaceEngine.load() : loadDlib()).catch((error: unknown) => {
+    engine = (model === 'dlib' ? loadDlib() : OnnxFaceEngine.load(model)).catch((error: unknown) => {
       loading.delete(model);
       throw error;
     });

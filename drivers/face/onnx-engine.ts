@@ -1,8 +1,11 @@
-// The default face engine: YuNet finds faces and 5 landmarks, the face is aligned on them to the
+// The ONNX face engine: YuNet finds faces and 5 landmarks, the face is aligned on them to the
 // 112x112 template that ArcFace-style models are trained on, turned grey (a chip photo is grey, so
-// both sides are compared alike) and described by a 512-d model; onnxruntime-node runs both ONNX
-// files (drivers/face/models/README.md: source, licence, sha256). face-api's 68-point landmark net
-// adds the points that the pose and liveness checks read. Nothing is written anywhere.
+// both sides are compared alike) and described by a 512-d model (`fr512`); the default model
+// `fused` adds MobileFaceNet (192-d) on the same aligned face and dlib's ResNet (128-d, face-api's
+// weights as ONNX) on a 150x150 grey chip of it, and scores the weighted mean of the three
+// similarities (descriptor-fusion.ts). onnxruntime-node runs the ONNX files
+// (drivers/face/models/README.md: source, licence, sha256). face-api's 68-point landmark net adds
+// the points that the pose and liveness checks read. Nothing is written anywhere.
 import type * as Ort from 'onnxruntime-node';
 import { createRequire } from 'node:module';
 import { fromRoot } from '../../vocabulary/paths.js';
@@ -10,12 +13,18 @@ import type { DescribedFace, DetectorKind, FaceEngine, FoundFace } from './engin
 import type { FaceApi, Point, Rect } from './face-api-types.js';
 import { loadFaceApi } from './face-api-loader.js';
 import type { RgbImage } from './image.js';
+import { FUSION, fuseDescriptors, fusedSimilarity } from './descriptor-fusion.js';
 import { cosineSimilarity } from './similarity.js';
 
 export const MODEL_FILES = {
   detector: fromRoot('drivers', 'face', 'models', 'yunet_n_dynamic.onnx'),
   descriptor: fromRoot('drivers', 'face', 'models', 'fr_feature.onnx'),
+  mobilefacenet: fromRoot('drivers', 'face', 'models', 'mobilefacenet.onnx'),
+  dlib: fromRoot('drivers', 'face', 'models', 'dlib_resnet.onnx'),
 } as const;
+
+/** The models this engine runs: fr512 alone, or the three-model fusion (the default). */
+export type OnnxModel = 'fr512' | 'fused';
 
 /** Detector settings, measured with the benchmark (docs/face.md). */
 export const YUNET = {
@@ -39,6 +48,18 @@ export const ARCFACE_TEMPLATE: ReadonlyArray<readonly [number, number]> = [
   [38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366], [41.5493, 92.3655], [70.7299, 92.2041],
 ];
 const SIDE = 112;
+
+/**
+ * dlib's chip for the fused model: 150x150 (its net's input), framed on the template as a square
+ * of 104 template units centred at (56, 76): brows to chin, about as face-api frames the face for
+ * its dlib net (its box around the 68 landmarks, padded). Measured against a looser framing
+ * (120 units centred at (56, 70)): 7.9 % vs 21 % FRR for dlib alone on deepface (docs/face.md).
+ */
+export const DLIB_CHIP = { side: 150, span: 104, centre: [56, 76] } as const;
+const DLIB_TEMPLATE = ARCFACE_TEMPLATE.map(([x, y]) => [
+  DLIB_CHIP.side / 2 + ((x - DLIB_CHIP.centre[0]) * DLIB_CHIP.side) / DLIB_CHIP.span,
+  DLIB_CHIP.side / 2 + ((y - DLIB_CHIP.centre[1]) * DLIB_CHIP.side) / DLIB_CHIP.span,
+] as const);
 
 export interface YunetFace extends FoundFace {
   /** Right eye, left eye (of the picture: left to right), nose tip, mouth corners. */
@@ -68,32 +89,45 @@ export function similarityTransform(from: ReadonlyArray<readonly [number, number
   return [a, -b, tx - (a * fx - b * fy), b, a, ty - (b * fx + a * fy)];
 }
 
-/** Bilinear warp of an RGB image by the affine map out -> in (inverse of `m`), edge pixels repeated. */
-function warpToTemplate(image: RgbImage, m: readonly number[]): Float32Array {
+/**
+ * Bilinear warp of an RGB image into a side x side grey picture by the affine map `m` (picture ->
+ * output; its inverse is sampled), edge pixels repeated, rounded to whole grey levels.
+ */
+export function warpGrey(image: RgbImage, m: readonly number[], side: number): Uint8Array {
   const [a, b, c, d, e, f] = m as [number, number, number, number, number, number];
   const det = a * e - b * d;
   // Inverse of [a b c; d e f].
   const ia = e / det, ib = -b / det, id = -d / det, ie = a / det;
   const ic = -(ia * c + ib * f), iff = -(id * c + ie * f);
   const { data, width, height } = image;
-  const out = new Float32Array(3 * SIDE * SIDE);
+  const out = new Uint8Array(side * side);
   const at = (x: number, y: number): number => {
     const cx = Math.min(width - 1, Math.max(0, x)), cy = Math.min(height - 1, Math.max(0, y));
     const i = (cy * width + cx) * 3;
     // Grey (ITU-R BT.601 luma): the card photo is grey, so the live face is compared as grey too.
     return 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
   };
-  const plane = SIDE * SIDE;
-  for (let y = 0; y < SIDE; y++) {
-    for (let x = 0; x < SIDE; x++) {
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
       const sx = ia * x + ib * y + ic, sy = id * x + ie * y + iff;
       const x0 = Math.floor(sx), y0 = Math.floor(sy), wx = sx - x0, wy = sy - y0;
       const v = (1 - wy) * ((1 - wx) * at(x0, y0) + wx * at(x0 + 1, y0)) + wy * ((1 - wx) * at(x0, y0 + 1) + wx * at(x0 + 1, y0 + 1));
-      // The model's input scaling: (v - 127) / 128, the same value in all three channels.
-      const s = (Math.round(v) - 127) / 128;
-      const o = y * SIDE + x;
-      out[o] = s; out[plane + o] = s; out[2 * plane + o] = s;
+      out[y * side + x] = Math.round(v);
     }
+  }
+  return out;
+}
+
+/**
+ * The 112x112 models' input: (v - 127) / 128, the same value in all three planes (fr512's scaling;
+ * mobilefacenet.onnx takes the same input and shifts it to its own (v - 127.5) / 128 itself).
+ */
+function templateInput(grey: Uint8Array): Float32Array {
+  const plane = grey.length;
+  const out = new Float32Array(3 * plane);
+  for (let o = 0; o < plane; o++) {
+    const s = (grey[o]! - 127) / 128;
+    out[o] = s; out[plane + o] = s; out[2 * plane + o] = s;
   }
   return out;
 }
@@ -233,37 +267,51 @@ export function padRgb(image: RgbImage, fraction: number, border: 'replicate' | 
 
 type OrtModule = typeof Ort;
 
+/** The fused model's second and third descriptor models. */
+interface FusionSessions {
+  readonly mobilefacenet: Ort.InferenceSession;
+  readonly dlib: Ort.InferenceSession;
+}
+
 export class OnnxFaceEngine implements FaceEngine {
-  readonly model = 'fr512' as const;
+  readonly model: OnnxModel;
   readonly #ort: OrtModule;
   readonly #detector: Ort.InferenceSession;
   readonly #descriptor: Ort.InferenceSession;
+  /** The fused model's second and third descriptors (null for fr512). */
+  readonly #fusion: FusionSessions | null;
   readonly #api: FaceApi;
   /** Where each face was found (the picture may have been padded), for describe(). */
   readonly #found = new WeakMap<FoundFace, { readonly attempt: Attempt; readonly face: YunetFace }>();
 
-  private constructor(ort: OrtModule, detector: Ort.InferenceSession, descriptor: Ort.InferenceSession, api: FaceApi) {
+  private constructor(model: OnnxModel, ort: OrtModule, detector: Ort.InferenceSession, descriptor: Ort.InferenceSession, fusion: FusionSessions | null, api: FaceApi) {
+    this.model = model;
     this.#ort = ort;
     this.#detector = detector;
     this.#descriptor = descriptor;
+    this.#fusion = fusion;
     this.#api = api;
   }
 
-  static async load(): Promise<OnnxFaceEngine> {
+  static async load(model: OnnxModel = 'fused'): Promise<OnnxFaceEngine> {
     const require = createRequire(import.meta.url);
     const ort = require('onnxruntime-node') as OrtModule;
     // One thread each: the box has two cores and the gateway runs other work beside the camera.
     const options: Ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionProviders: ['cpu'] };
-    const [detector, descriptor, api] = await Promise.all([
+    const fused = model === 'fused';
+    const [detector, descriptor, mobilefacenet, dlib, api] = await Promise.all([
       ort.InferenceSession.create(MODEL_FILES.detector, options),
       ort.InferenceSession.create(MODEL_FILES.descriptor, options),
+      fused ? ort.InferenceSession.create(MODEL_FILES.mobilefacenet, options) : null,
+      fused ? ort.InferenceSession.create(MODEL_FILES.dlib, options) : null,
       loadFaceApi(['faceLandmark68Net']),
     ]);
-    return new OnnxFaceEngine(ort, detector, descriptor, api);
+    return new OnnxFaceEngine(model, ort, detector, descriptor, mobilefacenet && dlib ? { mobilefacenet, dlib } : null, api);
   }
 
   get version(): string {
-    return `YuNet + fr512 (onnxruntime-node ${this.#ort.env.versions.common}); landmarks face-api ${this.#api.version}`;
+    const models = this.model === 'fused' ? FUSION.map((p) => `${p.name} ${p.weight}`).join(' + ') : 'fr512';
+    return `YuNet + ${models} (onnxruntime-node ${this.#ort.env.versions.common}); landmarks face-api ${this.#api.version}`;
   }
 
   memory(): { readonly tensors: number; readonly bytes: number } {
@@ -272,7 +320,7 @@ export class OnnxFaceEngine implements FaceEngine {
   }
 
   similarity(a: Float32Array, b: Float32Array): number {
-    return cosineSimilarity(a, b);
+    return this.model === 'fused' ? fusedSimilarity(a, b) : cosineSimilarity(a, b);
   }
 
   async detect(image: RgbImage, _detector: DetectorKind): Promise<FoundFace[]> {
@@ -330,12 +378,26 @@ export class OnnxFaceEngine implements FaceEngine {
     return { box: face.box, score: face.score, landmarks, descriptor };
   }
 
-  /** The unit-length 512-d descriptor of the face whose five points are given. */
+  /**
+   * The descriptor of the face whose five points are given: fr512's unit-length 512 values, or for
+   * the fused model those followed by MobileFaceNet's (unit length) and dlib's 128 (as dlib gives them).
+   */
   async describeAligned(image: RgbImage, points: ReadonlyArray<readonly [number, number]>): Promise<Float32Array> {
-    const input = warpToTemplate(image, similarityTransform(points, ARCFACE_TEMPLATE));
-    const name = this.#descriptor.inputNames[0]!, output = this.#descriptor.outputNames[0]!;
-    const out = await this.#descriptor.run({ [name]: new this.#ort.Tensor('float32', input, [1, 3, SIDE, SIDE]) });
-    return l2Normalise(Float32Array.from(out[output]!.data as Float32Array));
+    const input = templateInput(warpGrey(image, similarityTransform(points, ARCFACE_TEMPLATE), SIDE));
+    const fr512 = l2Normalise(await this.#run(this.#descriptor, input, SIDE));
+    if (!this.#fusion) return fr512;
+    const mobilefacenet = l2Normalise(await this.#run(this.#fusion.mobilefacenet, input, SIDE));
+    // dlib's net takes 0..255 (it subtracts its mean itself); its descriptor is used as it comes.
+    const chip = warpGrey(image, similarityTransform(points, DLIB_TEMPLATE), DLIB_CHIP.side);
+    const dlib = await this.#run(this.#fusion.dlib, Float32Array.from({ length: 3 * chip.length }, (_, i) => chip[i % chip.length]!), DLIB_CHIP.side);
+    return fuseDescriptors([fr512, mobilefacenet, dlib]);
+  }
+
+  /** One model on one 3-plane square input; its output as it comes. */
+  async #run(session: Ort.InferenceSession, input: Float32Array, side: number): Promise<Float32Array> {
+    const name = session.inputNames[0]!, output = session.outputNames[0]!;
+    const out = await session.run({ [name]: new this.#ort.Tensor('float32', input, [1, 3, side, side]) });
+    return Float32Array.from(out[output]!.data as Float32Array);
   }
 
   /** The 68 points found in the upright crop, mapped back into the picture. */

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import { fromRoot } from '../../vocabulary/paths.js';
 import { calibrate, defaultFaceDataDir, readPairs, type CalibrationReport } from '../../drivers/face/calibration.js';
@@ -89,11 +90,11 @@ export default async function faceBench(): Promise<BenchReport[]> {
     { name: 'same person, two photos, motion p5', value: q(same, 0.05), unit: 'IOD' },
     { name: 'same person, two photos, motion median', value: q(same, 0.5), unit: `IOD (${same.length} pairs)` },
   ];
-  const steps = DEFAULT_FACE_MODEL === 'fr512' ? [await frameSteps(sets)] : [];
+  const steps = DEFAULT_FACE_MODEL === 'dlib' ? [] : [await frameSteps(sets, DEFAULT_FACE_MODEL)];
   return [
     ...steps,
     { name: 'face: accuracy', method: `model ${DEFAULT_FACE_MODEL}; sets ${sets.join(', ')}; all-vs-all ordered pairs (card side of A vs live side of B); production = grey JPEG 2000 card probe vs 640x480 frame at the model's threshold`, figures: accuracy },
-    { name: 'face: speed and memory', method: `model ${DEFAULT_FACE_MODEL} (YuNet + 512-d descriptor on onnxruntime-node, 1 thread; face-api 68-point landmarks on tfjs-wasm); ${pictures} pictures`, figures: speed },
+    { name: 'face: speed and memory', method: `model ${DEFAULT_FACE_MODEL} (YuNet + ${DEFAULT_FACE_MODEL === 'fused' ? 'fr512, MobileFaceNet and dlib descriptors' : 'descriptor'} on onnxruntime-node, 1 thread each; face-api 68-point landmarks on tfjs-wasm); ${pictures} pictures, load average ${loadavg()[0]!.toFixed(1)} at the end`, figures: speed },
     { name: 'face: liveness margin', method: 'non-affine landmark motion (inter-ocular distances): simulated hand-held still photos vs two photos of the same person', figures: liveness },
   ];
 }

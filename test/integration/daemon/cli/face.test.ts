@@ -56,8 +56,8 @@ t.test('framing does not matter: the card against a tight 150x150 crop and again
     const result = JSON.parse(stdout) as Compared;
     t.same(result.faces, [1, 1], `${live}: one face found on each side`);
     // No --threshold: the model's measured threshold decides, as in the live driver.
-    t.equal(result.model, 'fr512');
-    t.equal(result.threshold, MODEL_THRESHOLDS.fr512);
+    t.equal(result.model, 'fused');
+    t.equal(result.threshold, MODEL_THRESHOLDS.fused);
     t.equal(result.decision, 'match', `${live}: similarity ${result.similarity}`);
     t.equal(code, 0);
   }
@@ -86,9 +86,9 @@ t.test('calibrate on any folder with pairs.csv: a top-level production object wi
   t.equal(code, 0);
   const report = JSON.parse(stdout) as { model: string; production: Record<string, number>; forms: Array<{ form: string; pairSource: string }> };
   const n = people.length * 2;
-  t.equal(report.model, 'fr512');
+  t.equal(report.model, 'fused');
   t.same(Object.keys(report.production).slice(0, 5), ['threshold', 'far', 'frr', 'noFace', 'pairs']);
-  t.equal(report.production.threshold, MODEL_THRESHOLDS.fr512);
+  t.equal(report.production.threshold, MODEL_THRESHOLDS.fused);
   t.equal(report.production.pairs, n * (n - 1), 'all-vs-all ordered pairs');
   t.equal(report.production.genuine, people.length * 2, 'same person: linked by the Yes pairs');
   for (const key of ['far', 'frr', 'noFace'] as const) t.ok(report.production[key]! >= 0 && report.production[key]! <= 1, `${key} is a fraction`);

@@ -7,7 +7,7 @@ import { silentLogger } from '../../../../vocabulary/log.js';
 import { GatewayError } from '../../../../vocabulary/result-codes.js';
 import { CameraFaceMatcher } from '../../../../drivers/face/camera-face-matcher.js';
 import { compareImages } from '../../../../drivers/face/compare.js';
-import { loadFaceEngine } from '../../../../drivers/face/face-engine.js';
+import { DEFAULT_FACE_MODEL, loadFaceEngine } from '../../../../drivers/face/face-engine.js';
 import type { FaceMatchResult } from '../../../../drivers/face/face-matcher.js';
 import type { FaceGuidance } from '../../../../vocabulary/face-guidance.js';
 import type { FrameSource } from '../../../../drivers/face/frame-source.js';
@@ -21,7 +21,7 @@ import { emptyScene, liveFrames, peopleFrom, twoFaces, type Person } from '../..
 // livenessMinMotion is low here: these tests check the plumbing (moving frames pass, a frozen
 // picture does not); where the production threshold lies is the benchmark's job (docs/face.md).
 // The threshold is the default model's production one (drivers/face/model-thresholds.ts).
-const POLICY: MatchPolicy = { threshold: MODEL_THRESHOLDS.fr512, framesToDecide: 3, framesToReject: 5, liveness: 'movement', livenessMinMotion: 0.01, maxFrames: 8 };
+const POLICY: MatchPolicy = { threshold: MODEL_THRESHOLDS[DEFAULT_FACE_MODEL], framesToDecide: 3, framesToReject: 5, liveness: 'movement', livenessMinMotion: 0.01, maxFrames: 8 };
 // Generous: the frame cap ends every attempt; the time limit only guards against a hang.
 const TIMEOUT_MS = 60_000;
 /** Nose shifts (eye distances) standing in for a head turning a little left and right. */
