@@ -9,11 +9,11 @@
 # Idempotent: an existing, complete tree is left alone. Usage: gen-test-pki.sh [DIR] (default var/pki)
 set -euo pipefail
 dir=${1:-"$(cd "$(dirname "$0")/.." && pwd)/var/pki"}
-people=(yamada-taro sato-hanako suzuki-ichiro tanaka-yuki takahashi-ken ito-sakura watanabe-mei kimura-sumaho nakamura-kao)
+people=(yamada-taro sato-hanako suzuki-ichiro tanaka-yuki takahashi-ken ito-sakura watanabe-mei kimura-sumaho nakamura-kao nakamura-fumiko kimura-shiro)
 revoked=(takahashi-ken)
 expired=(kobayashi-jiro)
 # Bump when the tree gains files, so an older tree is regenerated.
-version=3
+version=4
 
 current() { [ -f "$dir/manifest.json" ] && grep -q "\"version\": $version" "$dir/manifest.json"; }
 current && exit 0

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { DEMO_CONFIG_FILE, loadConfig } from '../../../config/load.js';
 import { ConfigError } from '../../../vocabulary/config-error.js';
 import type { GatewayConfig } from '../../../config/schema.js';
-import type { CheckinEvent } from '../../flow/checkin-event.js';
+import { describeCheckin } from '../../demo-summary.js';
 import type { Gateway } from '../../gateway.js';
 import { createLogger } from '../../../vocabulary/log.js';
 import { BrokerConfigError } from '../../mqtt/broker-url.js';
@@ -73,13 +73,6 @@ async function run(config: GatewayConfig, onStarted: (gateway: Gateway) => void 
   await onStarted(gateway);
 }
 
-function describe(event: CheckinEvent): string {
-  const first = event.eligibility?.results[0];
-  const who = first ? ` ${first.nameKana}` : '';
-  const how = event.method ? ` by ${event.method}` : '';
-  return `check-in ${event.eventId.slice(0, 8)}: ${event.result.code}${how}${who} (${(event.durationMs / 1000).toFixed(1)} s) - ${event.result.message.en}`;
-}
-
 export function registerStartCommands(program: Command): void {
   program
     .command('start')
@@ -112,7 +105,7 @@ export function registerStartCommands(program: Command): void {
       refuseOrExit(config, options.config);
       const { startDemo } = await import('../../demo.js');
       await run(config, (gateway) => {
-        const demo = startDemo(gateway, interval, (event) => console.log(describe(event)));
+        const demo = startDemo(gateway, interval, (event) => console.log(describeCheckin(event)));
         const broker = gateway.broker;
         const url = broker?.url ?? config.mqtt.url;
         const which = broker?.kind === 'mosquitto' ? 'mosquitto (MQTT 5) ' : broker?.kind === 'aedes' ? 'aedes (embedded, MQTT 3.1.1 only) ' : '';

@@ -161,7 +161,7 @@ function resultFor(entry: RegisterEntry, ask: AskContext, lostOn: string | null)
     contraindicationInfo: infoConsent(card && ask.consents.contraindicationInfo === true, ask.now),
     testInfo: infoConsent(card && ask.consents.testInfo === true, ask.now),
     prescriptionInfo: infoConsent(card && ask.consents.prescriptionInfo === true, ask.now),
-    publicExpenseResultList: aid && p.welfare?.months.includes(month) ? (['1', '2'] as const).map((type) => ({
+    publicExpenseResultList: aid && p.welfare?.ticketsFrom && month >= p.welfare.ticketsFrom ? (['1', '2'] as const).map((type) => ({
       ticketType: type,
       ticketTypeLabel: TICKET_TYPE[type],
       medicalTicketValidDate: `${month}-01`,

@@ -107,14 +107,15 @@ export const NAMED_PEOPLE: readonly RegisterEntry[] = [
     name: '加藤　明', nameKana: 'カトウ　アキラ', birthDate: '1945-03-03',
     address: '東京都練馬区石神井町一丁目1番1号', postcode: '177-0041', validFrom: '2020-03-03', validUntil: '2025-07-31',
   }, { qualification: 'expired' }),
-  // 医療扶助 (public assistance): 公費負担者番号 12xxxxxx + 受給者番号; 医療券 for the treatment
-  // months the welfare office issued (a check for another month finds no ticket).
+  // 医療扶助 (public assistance): 公費負担者番号 12xxxxxx + 受給者番号; 医療券 and 調剤券 for every
+  // treatment month from 2026-10 (a check for an earlier month finds no ticket). Holds a card (the
+  // demo's 医療扶助 patient; online since 2024).
   entry('nakamura-fumiko', {
     ...base, cardClass: 'A1', insurerName: '大阪市北区保健福祉センター', personFamily: null, sex: 'female', copayRatio: 0,
     insurance: { insurerNumber: withCheckDigit('1227013'), symbol: '', number: '1234567', branch: '00' },
     name: '中村　文子', nameKana: 'ナカムラ　フミコ', birthDate: '1960-09-09',
     address: '大阪府大阪市北区中崎一丁目2番3号', postcode: '530-0016', validFrom: '2024-04-01',
-    welfare: { welfareOffice: '大阪市北区保健福祉センター', registered: true, months: ['2026-10', '2026-11', '2026-12'] },
+    welfare: { welfareOffice: '大阪市北区保健福祉センター', registered: true, ticketsFrom: '2026-10' },
   }),
   // 医療扶助 recipient the welfare office has not registered yet: QualificationValidity 6 有効（未登録）.
   entry('kimura-shiro', {
@@ -122,6 +123,6 @@ export const NAMED_PEOPLE: readonly RegisterEntry[] = [
     insurance: { insurerNumber: withCheckDigit('1213104'), symbol: '', number: '7654321', branch: '00' },
     name: '木村　四郎', nameKana: 'キムラ　シロウ', birthDate: '1972-12-12',
     address: '東京都新宿区歌舞伎町一丁目4番1号', postcode: '160-0021', validFrom: '2026-11-01',
-    welfare: { welfareOffice: '東京都新宿区福祉事務所', registered: false, months: [] },
+    welfare: { welfareOffice: '東京都新宿区福祉事務所', registered: false, ticketsFrom: null },
   }),
 ];

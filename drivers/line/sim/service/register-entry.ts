@@ -21,8 +21,9 @@ export interface RegisterWelfare {
   readonly welfareOffice: string; // 福祉事務所名 (InsurerName of an A1 result)
   /** 未登録: the recipient's card is not yet linked by the welfare office (QualificationValidity 6). */
   readonly registered: boolean;
-  /** Treatment months (YYYY-MM) with a 医療券 (and 調剤券) issued. */
-  readonly months: readonly string[];
+  /** The first treatment month (YYYY-MM) with a 医療券 (and 調剤券); the office issues them every
+   * month since (ongoing assistance), so a check for an earlier month finds no ticket. Null: none. */
+  readonly ticketsFrom: string | null;
 }
 
 export interface RegisterPerson {

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { fromRoot } from '../../../../vocabulary/paths.js';
 import { DEFAULT_PKI_DIR } from '../../config.js';
 
-export const TEST_PKI_VERSION = 3;
+export const TEST_PKI_VERSION = 4;
 
 export interface ManifestPerson { readonly id: string; readonly serial: string; readonly revoked: boolean; readonly expired?: boolean }
 
