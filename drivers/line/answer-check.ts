@@ -10,7 +10,7 @@ import {
 } from './codes.js';
 
 /** Field → code table of every coded field that carries a `…Label` sibling. */
-const LABELLED: Readonly<Record<string, CodeTable>> = {
+export const LABELLED: Readonly<Record<string, CodeTable>> = {
   qualificationValidity: QUALIFICATION_VALIDITY,
   referenceClassification: REFERENCE_CLASSIFICATION,
   processingResultStatus: PROCESSING_RESULT_STATUS,
@@ -90,10 +90,12 @@ function consentGates(r: QualificationResult, at: string, out: AnswerProblem[]):
   }
 }
 
-/** The problems of a schema-valid answer; empty when it is consistent. */
-export function answerProblems(answer: EligibilityResult): AnswerProblem[] {
+/** The problems of a schema-valid answer; empty when it is consistent. `labels: false` skips the
+ * label check (for answers whose labels were made from their codes: answer-compact.ts). */
+export function answerProblems(answer: EligibilityResult, options: { readonly labels?: boolean } = {}): AnswerProblem[] {
   const out: AnswerProblem[] = [];
-  labels(answer, [], out);
+  // An answer restored from the compact wire form has labels made from its codes: nothing to check.
+  if (options.labels !== false) labels(answer, [], out);
   const n = answer.results.length;
   switch (answer.qualificationValidity) {
     case '4':

@@ -15,6 +15,7 @@ import { fromHttpStatus, refusedAfterHandshake, fromNetworkError, fromServiceHea
 import type { TlsMaterial } from './tls-files.js';
 import { BATCH_CHUNK_MAX, BULK_MAX, PATHS, isErrorSegment, validators, type BatchResponseBody, type HeaderBody, type NumberInquiryBody } from './wire.js';
 import { answerProblems } from './answer-check.js';
+import { expandAnswer } from './answer-compact.js';
 import { runBatch } from './batch.js';
 
 export interface HttpsLineOptions {
@@ -172,8 +173,9 @@ export class HttpsEligibilityClient implements EligibilityClient {
       throw toGatewayError(malformed('bulk result items do not follow from the index asked for'));
     }
     const items = answer.items.map((item): BatchItemResult => {
-      const problem = item.result ? answerProblems(item.result)[0] : undefined;
-      if (item.header.segmentOfResult === '1' && item.result && !problem) return { index: item.index, ok: true, result: item.result };
+      const result = item.result ? expandAnswer(item.result) : null;
+      const problem = result ? answerProblems(result, { labels: false })[0] : undefined;
+      if (item.header.segmentOfResult === '1' && result && !problem) return { index: item.index, ok: true, result };
       const failure = isErrorSegment(item.header) ? fromServiceHeader(item.header)
         : problem ? malformed(`result ${problem.field}: ${problem.message}`) : malformed('bulk item without result');
       return { index: item.index, ok: false, code: failure.code, message: failure.message };
@@ -193,8 +195,9 @@ export class HttpsEligibilityClient implements EligibilityClient {
       throw toGatewayError(malformed('batch items do not match the request'));
     }
     return body.items.map((item, i): BatchItemResult => {
-      const problem = item.result ? answerProblems(item.result)[0] : undefined;
-      if (item.header.segmentOfResult === '1' && item.result && !problem) return { index: offset + i, ok: true, result: item.result };
+      const result = item.result ? expandAnswer(item.result) : null;
+      const problem = result ? answerProblems(result, { labels: false })[0] : undefined;
+      if (item.header.segmentOfResult === '1' && result && !problem) return { index: offset + i, ok: true, result };
       const failure = isErrorSegment(item.header) ? fromServiceHeader(item.header)
         : problem ? malformed(`result ${problem.field}: ${problem.message}`) : malformed('batch item without result');
       return { index: offset + i, ok: false, code: failure.code, message: failure.message };

@@ -4,6 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import { EligibilityResultSchema, Nullable, type EligibilityResult } from './answer.js';
+import { COMPACT_RESULT_SCHEMA, type CompactResult } from './answer-compact.js';
 
 const Date_ = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' });
 const Base64 = Type.String({ pattern: '^[A-Za-z0-9+/]*={0,2}$', maxLength: 65536 });
@@ -116,6 +117,10 @@ export const ChallengeResponse = Type.Object({
 /** The result model itself (answer.ts) is the wire result: no second shape to drift. */
 export const ResultWire = EligibilityResultSchema;
 
+/** Batch and bulk items carry the compact form (no labels, no nulls: answer-compact.ts); the
+ * client expands it to the model. */
+export const CompactResultWire = Type.Unsafe<CompactResult>(COMPACT_RESULT_SCHEMA);
+
 /** The message header of every answer (after the official header items). */
 export const Header = Type.Object({
   processExecutionTime: Type.String(), // ProcessExecutionTime
@@ -135,7 +140,7 @@ export const InquiryResponse = Type.Object({ header: Header, result: Nullable(Re
 
 export const BatchResponse = Type.Object({
   header: Header,
-  items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), header: Header, result: Nullable(ResultWire) })),
+  items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), header: Header, result: Nullable(CompactResultWire) })),
 });
 
 export const ReferenceRegistrationResponse = Type.Object({
@@ -156,7 +161,7 @@ export const BulkFetchResponse = Type.Object({
   receptionNumber: Type.String(),
   total: Type.Integer({ minimum: 1 }),
   ready: Type.Integer({ minimum: 0 }),
-  items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), header: Header, result: Nullable(ResultWire) }), { maxItems: BULK_PAGE_MAX }),
+  items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), header: Header, result: Nullable(CompactResultWire) }), { maxItems: BULK_PAGE_MAX }),
 });
 
 /** Error codes the service puts in header.errorCode. */

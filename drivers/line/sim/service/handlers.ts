@@ -6,6 +6,7 @@ import {
 } from '../../wire.js';
 import { answerFor, isoOf, japanDate, NOTICES, notFound, notRegistered, type AskContext } from './answers.js';
 import { answerProblems } from '../../answer-check.js';
+import { compactAnswer } from '../../answer-compact.js';
 import { checkCertificate, checkProof, type JpkiTrust } from './card-check.js';
 import type { ChallengeStore } from './challenges.js';
 import type { Register, RegisterEntry } from './register.js';
@@ -122,7 +123,7 @@ export function batch(state: ServiceState, input: unknown, institution: string):
   const itemHeader = header('number', now);
   const body: BatchResponseBody = {
     header: header('number', now),
-    items: input.items.map((item, index) => ({ index, header: itemHeader, result: numberResult(state, item, now, today, institution) })),
+    items: input.items.map((item, index) => ({ index, header: itemHeader, result: compactAnswer(numberResult(state, item, now, today, institution)) })),
   };
   return { status: 200, body };
 }
@@ -176,7 +177,7 @@ export function bulkFetch(state: ServiceState, input: unknown, institution: stri
     receptionNumber: input.receptionNumber,
     total: page.total,
     ready: page.ready,
-    items: page.items.map(({ index, item }) => ({ index, header: itemHeader, result: numberResult(state, item, now, today, institution) })),
+    items: page.items.map(({ index, item }) => ({ index, header: itemHeader, result: compactAnswer(numberResult(state, item, now, today, institution)) })),
   };
   return { status: 200, body };
 }

@@ -7,6 +7,7 @@ import { silentLogger } from '../../../../vocabulary/log.js';
 import { HttpsEligibilityClient } from '../../../../drivers/line/https-client.js';
 import { pkiDir } from '../../../helpers/line-harness.js';
 import { fakeResult } from '../../../helpers/flow-fakes.js';
+import { compactAnswer } from '../../../../drivers/line/answer-compact.js';
 
 const header = { processExecutionTime: 'now', referenceClassification: '2', segmentOfResult: '1', errorCode: null, errorMessage: null };
 const goodResult = fakeResult('valid');
@@ -65,12 +66,19 @@ t.test('nonsense answers are LINE_ERROR', async (t) => {
   await t.rejects(client.checkByNumber(query), { code: 'LINE_ERROR', message: /\/qualificationValidityLabel/ }, 'the error names the field');
   next = [200, JSON.stringify({ header, result: { ...goodResult, MysteryElement: '1' } })];
   await t.rejects(client.checkByNumber(query), { code: 'LINE_ERROR', message: /result\/MysteryElement: is not a known element/ }, 'an unknown element is named');
-  next = [200, JSON.stringify({ header, items: [{ index: 0, header, result: { ...goodResult, results: [person, person] } }] })];
+  // Batch items travel in the compact form (answer-compact.ts).
+  next = [200, JSON.stringify({ header, items: [{ index: 0, header, result: compactAnswer({ ...goodResult, results: [...goodResult.results, ...goodResult.results] }) }] })];
   t.match((await client.checkBatch([query]))[0], { ok: false, code: 'LINE_ERROR', message: /several results where one is expected/ }, 'batch item: several results where one is expected');
   // A batch answer for other patients than asked.
-  next = [200, JSON.stringify({ header, items: [{ index: 1, header, result: goodResult }] })];
+  next = [200, JSON.stringify({ header, items: [{ index: 1, header, result: compactAnswer(goodResult) }] })];
   t.same((await client.checkBatch([query])).map((b) => (b.ok ? 'ok' : b.code)), ['LINE_ERROR'], 'batch: wrong index');
   next = [200, JSON.stringify({ header, items: [{ index: 0, header, result: goodResult }] })];
-  t.same((await client.checkBatch([query])).map((b) => (b.ok ? b.result.qualificationValidity : b.code)), ['1'], 'and a right one passes');
+  t.same((await client.checkBatch([query])).map((b) => (b.ok ? 'ok' : b.code)), ['LINE_ERROR'], 'batch: a full (labelled) item is not the compact form');
+  next = [200, JSON.stringify({ header, items: [{ index: 0, header, result: { ...compactAnswer(goodResult), qualificationValidity: '7' } }] })];
+  t.same((await client.checkBatch([query])).map((b) => (b.ok ? 'ok' : b.code)), ['LINE_ERROR'], 'batch: an unknown code in the compact form');
+  next = [200, JSON.stringify({ header, items: [{ index: 0, header, result: compactAnswer(goodResult) }] })];
+  const right = await client.checkBatch([query]);
+  t.same(right.map((b) => (b.ok ? b.result.qualificationValidity : b.code)), ['1'], 'and a right one passes');
+  t.same(right[0]?.ok ? right[0].result : null, goodResult, 'expanded to the full model, labels and nulls restored');
   t.equal(paths.at(-1), '/oqs/v1/inquiries/batch', 'a path prefix in line.url is kept');
 });
