@@ -4,7 +4,7 @@
 // crops); time per live frame and per card enrolment; resident memory of a process holding the
 // model; plus the liveness margin. Skipped, saying so, when no labelled set is there.
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
@@ -67,15 +67,25 @@ export default async function faceBench(): Promise<BenchReport[]> {
   // The daemon's memory with the model loaded, measured in a process of its own.
   const first = sets[0]!;
   const picture = join(first, readPairs(first)![0]!.a);
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', fromRoot('test/bench/face-rss-probe.ts'), DEFAULT_FACE_MODEL, picture], { cwd: fromRoot(), timeout: 120_000 });
-  const { rssMb } = JSON.parse(stdout.trim().split('\n').pop()!) as { rssMb: number };
+  // Twice: with the environment the systemd unit gives the daemon (its Environment= lines, e.g.
+  // MALLOC_ARENA_MAX), and with none of it, so both figures are on record.
+  const serviceEnv = Object.fromEntries([...readFileSync(fromRoot('systemd/oqs-gateway.service'), 'utf8').matchAll(/^Environment=(\w+)=(\S*)$/gm)].map((m) => [m[1]!, m[2]!]));
+  // The probe runs the compiled driver, as the daemon does: build it first (incremental).
+  await promisify(execFile)(process.execPath, [fromRoot('node_modules/typescript/bin/tsc'), '-p', fromRoot('tsconfig.build.json')], { cwd: fromRoot(), timeout: 600_000 });
+  const probe = async (extra: Record<string, string>): Promise<number> => {
+    const { stdout } = await promisify(execFile)(process.execPath, [fromRoot('test/bench/face-rss-probe.mjs'), DEFAULT_FACE_MODEL, picture], { cwd: fromRoot(), timeout: 120_000, env: { ...process.env, ...extra } });
+    return (JSON.parse(stdout.trim().split('\n').pop()!) as { rssMb: number }).rssMb;
+  };
+  const rssMb = await probe(serviceEnv);
+  const rssPlainMb = await probe({});
   const frame = stats(frameMs), enrol = stats(enrolMs);
   const speed: BenchFigure[] = [
     { name: 'live frame 640x480 (detect, landmarks, descriptor) median', value: frame.median, unit: 'ms' },
     { name: 'live frame p95', value: frame.p95, unit: 'ms' },
     { name: 'card enrolment (grey JP2 probe) median', value: enrol.median, unit: 'ms' },
     { name: 'card enrolment p95', value: enrol.p95, unit: 'ms' },
-    { name: 'RSS, process with the model (1 card + 20 frames)', value: rssMb, unit: 'MB' },
+    { name: 'RSS, process with the model (1 card + 20 frames), environment of the systemd unit', value: rssMb, unit: `MB (${Object.entries(serviceEnv).map(([k, v]) => `${k}=${v}`).join(' ')})` },
+    { name: 'RSS, the same without that environment', value: rssPlainMb, unit: 'MB' },
     { name: 'peak RSS of the benchmark process', value: peakRss, unit: 'MB' },
   ];
   const dir = defaultFaceDataDir();
