@@ -4,7 +4,8 @@
 // and, once any frame gave another whole key or read the era year, the expiry year or the code
 // otherwise (even a frame with no whole key), only when the frames that read it as the key says
 // outnumber the others by DISAGREEMENT_MARGIN, for the whole key and for each of those parts;
-// and never a key whose era year has one digit once any frame read that year with two.
+// and never a key whose era year, month or day has one digit once any frame read that number
+// with two (one of them the key's digit).
 // Why: Tesseract drops the second of two digits ("11" -> "1", "22" -> "2") on some frames and not
 // on others, so a wrong key can be read twice at two sizes (seed 291 of the generator,
 // drivers/card/README.md); the frames that read the digit must count. Pure: no OCR, no picture.
@@ -12,6 +13,21 @@ import { eraInfo } from '../../../vocabulary/face-key.js';
 import type { FrontEvidence, FrontFields } from './front-fields.js';
 
 export type EvidencePart = FrontEvidence extends ReadonlyMap<infer K, string> ? K : never;
+
+/** The era year, months and days in evidence or key parts, as digit strings ('元' is not one). */
+function numbersOf(parts: FrontEvidence): [keyof NumberFields, string][] {
+  const out: [keyof NumberFields, string][] = [];
+  const year = parts.get('eraYear')?.slice(2);
+  if (year !== undefined && /^\d+$/u.test(year)) out.push(['eraYear', year]);
+  for (const part of ['birthDay', 'expiryDay'] as const) {
+    const [month, day] = parts.get(part)?.split('-') ?? [];
+    if (month !== undefined) out.push(['month', month]);
+    if (day !== undefined) out.push(['day', day]);
+  }
+  return out;
+}
+
+interface NumberFields { eraYear: unknown; month: unknown; day: unknown }
 
 /** The parts a key is made of, in the form frontEvidence() writes them. */
 export function keyParts(fields: FrontFields): FrontEvidence {
@@ -61,9 +77,13 @@ export class FrontVote {
   // Whole keys read, by mark: the sizes they were read at and their parts.
   readonly #keys = new Map<string, { sizes: Set<number>; parts: FrontEvidence }>();
 
+  // Every way the era year, the month and the day were read (any line, any frame), for rule 2.
+  readonly #numbers = { eraYear: new Set<string>(), month: new Set<string>(), day: new Set<string>() };
+
   /** What a frame said about the parts (call it for every frame where the card was seen). */
   evidence(evidence: FrontEvidence): void {
     for (const [part, value] of evidence) if (VETO_PARTS.includes(part)) this.#count(part, value);
+    for (const [field, value] of numbersOf(evidence)) this.#numbers[field].add(value);
   }
 
   /**
@@ -82,7 +102,7 @@ export class FrontVote {
   decide(mark: string): VoteOutcome {
     const key = this.#keys.get(mark);
     if (!key || key.sizes.size < SIZES_TO_AGREE) return 'more';
-    if (this.#digitDroppedIn(key.parts.get('eraYear'))) return 'more';
+    if (this.#digitDroppedIn(key.parts)) return 'more';
     const checks: [Part, string | undefined][] = [['key', mark], ...VETO_PARTS.map((p): [Part, string | undefined] => [p, key.parts.get(p)])];
     for (const [part, value] of checks) {
       const counts = this.#counts.get(part);
@@ -99,15 +119,18 @@ export class FrontVote {
   }
 
   /**
-   * True when the key's era year has one digit and some frame read that line's year with two:
-   * the dropped digit is Tesseract's systematic mistake (a doubled digit merged, "22" -> "2"),
-   * so a frame that saw the second digit blocks the shorter year for the whole read, whatever
-   * the count. The other way round (a digit too many, rare: a speck) is left to the margin.
+   * True when the key's era year, month or day has one digit and some frame read that number
+   * with two digits, one of them the key's (22 or 12 for 2): the dropped digit is Tesseract's
+   * systematic mistake (a doubled digit merged, "22" -> "2", "11月" -> "1月" on both lines of a
+   * frame), so a frame that saw the second digit blocks the shorter number for the whole read,
+   * whatever the count. The other way round (a digit too many, rare: a speck) is left to the
+   * margin.
    */
-  #digitDroppedIn(eraYear: string | undefined): boolean {
-    const digits = (v: string): number => v.replace(/\D/gu, '').length;
-    if (eraYear === undefined || digits(eraYear) !== 1) return false;
-    for (const value of this.#counts.get('eraYear')?.keys() ?? []) if (digits(value) === 2) return true;
+  #digitDroppedIn(parts: FrontEvidence): boolean {
+    for (const [field, value] of numbersOf(parts)) {
+      if (value.length !== 1) continue;
+      for (const seen of this.#numbers[field]) if (seen.length === 2 && seen.includes(value)) return true;
+    }
     return false;
   }
 

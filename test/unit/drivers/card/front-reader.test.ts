@@ -80,3 +80,31 @@ t.test('a source with no pictures or a bad picture fails with CAMERA_DOWN', asyn
   await bad.open();
   await t.rejects(bad.read(), { code: 'CAMERA_DOWN' });
 });
+
+t.test('the OCR starts the next process ahead and stops it on close (no process left behind)', async (t) => {
+  const { readFileSync, readdirSync } = await import('node:fs');
+  // Our child processes named tesseract (Linux /proc; the project runs on Debian).
+  const tesseracts = (): number => {
+    const kids = readdirSync(`/proc/${process.pid}/task`).flatMap((task) => readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean));
+    return kids.filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'tesseract';
+      } catch {
+        return false;
+      }
+    }).length;
+  };
+  const cv = await loadFrontOpenCv();
+  const reader = new CardFrontReader(cv, createTesseractCliOcr(cv));
+  const front = generateFrontFrames(cv, SEED, 1, { damage: MILD });
+  t.equal(tesseracts(), 0, 'none before the first frame');
+  const reading = await reader.readFrame(cv.imdecode(front.shots[0]!.jpeg), today());
+  t.equal(reading.key?.bytes().toString('ascii'), front.key, 'the frame reads right through the process started for it');
+  t.equal(tesseracts(), 1, 'one process waits, started ahead for the next frame');
+  const again = await reader.readFrame(cv.imdecode(front.shots[0]!.jpeg), today());
+  t.equal(again.key?.bytes().toString('ascii'), front.key, 'the next frame uses the spare and reads right');
+  await reader.close();
+  // The spare was killed; give the kernel a moment to reap it.
+  for (let i = 0; i < 50 && tesseracts() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  t.equal(tesseracts(), 0, 'none after close');
+});

@@ -100,6 +100,18 @@ t.test('a year that lost a digit is blocked by any frame that read the digit (22
   t.equal(won.frames, 4, 'not at frame 3: two against one is not enough');
 });
 
+t.test('a month or day that lost a digit on both lines is blocked the same way (11月 -> 1月)', async (t) => {
+  // Seeds 429, 465 and 470 of the generator read 7月11日 as 7月1日, 3月22日 as 3月2日, 11月24日 as
+  // 1月24日 on BOTH lines of a frame: a whole key that passes the birthday check.
+  const right: Lines = ['令和5年11月24日生', '2029年11月24日まで有効', '1771'];
+  const dropped: Lines = ['令和5年1月24日生', '2029年1月24日まで有効', '1771'];
+  const r = await readWith([right, dropped, dropped, dropped, dropped]);
+  t.equal(keyOf(r), null, 'four against one, at both sizes: still no key');
+  t.match(r, { ok: false, lastFrame: 'FRAMES_DISAGREE' });
+  // A month read as 1 is fine when no frame read it with two digits.
+  t.equal(keyOf(await readWith([dropped, dropped])), '05012420291771');
+});
+
 t.test('any other disagreement must be outnumbered by two frames', async (t) => {
   const code: Lines = ['昭和22年8月9日生', '2031年8月9日まで有効', '1284'];
   // 1284 at 1.5x, then 1234 at 2x and 1.5x: two sizes agree, but two against one is not enough.
