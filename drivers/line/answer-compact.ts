@@ -1,13 +1,14 @@
 // The compact wire form of an answer, for batch and bulk results: the same answer without what
-// the client restores exactly — every `…Label` (its code table gives it) and every null (the schema
-// says which fields may be null). A batch's cost grew with its bytes (JSON.stringify and UTF-8
+// the client restores exactly — every `…Label` (its code table gives it), every null (the schema
+// says which fields may be null) and every viewing consent not given (flag 0 without times: all
+// ten on a by-number answer). A batch's cost grew with its bytes (JSON.stringify and UTF-8
 // encoding at the service, decoding, JSON.parse and the schema walk at the client; the labels are
 // Japanese text, three bytes a character): the compact form is about a third of the full one
 // (docs/eligibility.md, speed). The client validates the compact form against a schema derived
 // from the model (labels gone, nullable fields optional), then expands it; the EHR always gets the
 // full model. Single inquiries keep the full form.
 import type { TSchema } from '@sinclair/typebox';
-import { EligibilityResultSchema, type EligibilityResult } from './answer.js';
+import { EligibilityResultSchema, VIEWING_NOT_GIVEN, type EligibilityResult } from './answer.js';
 import { LABELLED } from './answer-check.js';
 import type { CodeTable } from './codes.js';
 
@@ -31,7 +32,12 @@ interface Field {
   readonly object: readonly Field[] | null;
   /** An array of objects: the fields of each item. */
   readonly items: readonly Field[] | null;
+  /** A viewing consent (flag, label, consent time, deadline): left out when not given. */
+  readonly consent: boolean;
 }
+
+const CONSENT_KEYS = 'availableTime,consFlg,consFlgLabel,consTime';
+const isConsent = (s: JsonSchema | null): boolean => s !== null && Object.keys(s.properties ?? {}).sort().join(',') === CONSENT_KEYS;
 
 const allowsNull = (s: JsonSchema): boolean =>
   (Array.isArray(s.type) && s.type.includes('null')) || s.type === 'null' || (s.anyOf?.some(allowsNull) ?? false);
@@ -55,6 +61,7 @@ function fieldsOf(schema: JsonSchema): Field[] {
       label: from !== null && table !== undefined ? { from, table } : null,
       object: object ? fieldsOf(object) : null,
       items: items ? fieldsOf(items) : null,
+      consent: isConsent(object),
     };
   });
 }
@@ -69,7 +76,7 @@ function compactSchemaOf(s: JsonSchema): JsonSchema {
   for (const [key, p] of Object.entries(s.properties)) {
     if (labelSource(key, s.properties) !== null) continue;
     properties[key] = compactSchemaOf(p);
-    if (!allowsNull(p)) required.push(key);
+    if (!allowsNull(p) && !isConsent(objectOf(p))) required.push(key);
   }
   return { ...s, properties, required };
 }
@@ -106,7 +113,11 @@ function generate(fields: readonly Field[], mode: 'compact' | 'expand', tables: 
       continue;
     }
     const convert = f.object ? `${sub(f.object)}(${v})` : f.items ? `${v}.map(${sub(f.items)})` : v;
-    if (mode === 'expand') lines.push(`${f.key}: ${v} == null ? null : ${convert}`);
+    if (f.consent) {
+      // Not given (flag 0, no times): nothing on the wire; restored as VIEWING_NOT_GIVEN (a new object each time).
+      if (mode === 'expand') lines.push(`${f.key}: ${v} == null ? ${JSON.stringify(VIEWING_NOT_GIVEN)} : ${convert}`);
+      else lines.push(`if (${v} != null && !(${v}.consFlg === '0' && ${v}.consTime == null && ${v}.availableTime == null)) o.${f.key} = ${convert};`);
+    } else if (mode === 'expand') lines.push(`${f.key}: ${v} == null ? null : ${convert}`);
     else lines.push(`if (${v} != null) o.${f.key} = ${convert};`);
   }
   return mode === 'expand' ? `return { ${lines.join(', ')} };` : `const o = {}; ${lines.join(' ')} return o;`;
