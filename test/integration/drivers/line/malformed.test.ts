@@ -7,7 +7,7 @@ import { silentLogger } from '../../../../vocabulary/log.js';
 import { HttpsEligibilityClient } from '../../../../drivers/line/https-client.js';
 import { pkiDir } from '../../../helpers/line-harness.js';
 import { fakeResult } from '../../../helpers/flow-fakes.js';
-import { compactAnswer } from '../../../../drivers/line/answer-compact.js';
+import { COMPACT_POSITIONS, compactAnswer } from '../../../../drivers/line/answer-compact.js';
 
 const header = { processExecutionTime: 'now', referenceClassification: '2', segmentOfResult: '1', errorCode: null, errorMessage: null };
 const goodResult = fakeResult('valid');
@@ -74,7 +74,7 @@ t.test('nonsense answers are LINE_ERROR', async (t) => {
   t.same((await client.checkBatch([query])).map((b) => (b.ok ? 'ok' : b.code)), ['LINE_ERROR'], 'batch: wrong index');
   next = [200, JSON.stringify({ header, items: [{ index: 0, header, result: goodResult }] })];
   t.same((await client.checkBatch([query])).map((b) => (b.ok ? 'ok' : b.code)), ['LINE_ERROR'], 'batch: a full (labelled) item is not the compact form');
-  next = [200, JSON.stringify({ header, items: [{ index: 0, header, result: { ...compactAnswer(goodResult), qualificationValidity: '7' } }] })];
+  next = [200, JSON.stringify({ header, items: [{ index: 0, header, result: compactAnswer(goodResult).map((v, i) => (i === COMPACT_POSITIONS.indexOf('qualificationValidity') ? '7' : v)) }] })];
   t.same((await client.checkBatch([query])).map((b) => (b.ok ? 'ok' : b.code)), ['LINE_ERROR'], 'batch: an unknown code in the compact form');
   next = [200, JSON.stringify({ header, items: [{ index: 0, header, result: compactAnswer(goodResult) }] })];
   const right = await client.checkBatch([query]);

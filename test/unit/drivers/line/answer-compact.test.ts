@@ -2,7 +2,7 @@
 // back byte for byte after compact → JSON → expand; the compact form passes its schema and the full
 // one does not; it is smaller.
 import t from 'tap';
-import { compactAnswer, expandAnswer } from '../../../../drivers/line/answer-compact.js';
+import { COMPACT_POSITIONS, compactAnswer, expandAnswer } from '../../../../drivers/line/answer-compact.js';
 import { NAMED_PEOPLE } from '../../../../drivers/line/sim/service/named-people.js';
 import { answerFor, japanDate, notFound } from '../../../../drivers/line/sim/service/answers.js';
 import { validators } from '../../../../drivers/line/wire.js';
@@ -25,7 +25,7 @@ t.test('every kind of answer round-trips exactly through the compact form', asyn
   ];
   for (const answer of answers) {
     const wire = JSON.stringify(compactAnswer(answer));
-    const back = expandAnswer(JSON.parse(wire) as Record<string, unknown>);
+    const back = expandAnswer(JSON.parse(wire) as unknown[]);
     if (JSON.stringify(back) !== JSON.stringify(answer)) t.fail(`not restored: ${JSON.stringify(answer).slice(0, 120)}`);
     if (!validators.batchResponse(asBatch(JSON.parse(wire)))) t.fail(`compact form refused: ${JSON.stringify(validators.batchResponse.errors)}`);
     full += Buffer.byteLength(JSON.stringify(answer));
@@ -35,13 +35,17 @@ t.test('every kind of answer round-trips exactly through the compact form', asyn
   t.ok(compact < full * 0.6, `compact ${Math.round(compact / answers.length)} bytes per answer, full ${Math.round(full / answers.length)}`);
 });
 
-t.test('the compact schema refuses labels, unknown elements and missing required fields', async (t) => {
+t.test('the compact schema refuses the keyed form, extra elements, nulls where the model has none, bad codes', async (t) => {
   const entry = NAMED_PEOPLE[0];
   if (!entry) throw new Error('no named people');
   const answer = answerFor([entry], { via: 'number', now, date: japanDate(now), consents: {}, limitConsent: false });
   t.notOk(validators.batchResponse(asBatch(answer)), 'the full form (with labels) is not the compact form');
-  t.notOk(validators.batchResponse(asBatch({ ...compactAnswer(answer), Mystery: '1' })), 'unknown element');
-  const { qualificationValidity: _dropped, ...noValidity } = compactAnswer(answer);
-  t.notOk(validators.batchResponse(asBatch(noValidity)), 'a required field missing');
+  t.notOk(validators.batchResponse(asBatch([...compactAnswer(answer), '1'])), 'an element more than the model has');
+  const noValidity = [...compactAnswer(answer)];
+  noValidity[COMPACT_POSITIONS.indexOf('qualificationValidity')] = null;
+  t.notOk(validators.batchResponse(asBatch(noValidity)), 'a required field null');
+  const badCode = [...compactAnswer(answer)];
+  badCode[COMPACT_POSITIONS.indexOf('qualificationValidity')] = '7';
+  t.notOk(validators.batchResponse(asBatch(badCode)), 'a code outside its table');
   t.ok(validators.batchResponse(asBatch(compactAnswer(answer))), 'the compact form itself');
 });
