@@ -37,6 +37,9 @@ export interface HttpsLineOptions {
 
 const MAX_BODY = 32 * 1024 * 1024;
 
+/** The header of a batch or bulk item that carries none: a normal answer (wire.ts). */
+const NORMAL_ITEM = { segmentOfResult: '1', errorCode: null, errorMessage: null } as const;
+
 class AttemptError extends Error {
   constructor(readonly failure: LineFailure) { super(failure.message); }
 }
@@ -175,8 +178,9 @@ export class HttpsEligibilityClient implements EligibilityClient {
     const items = answer.items.map((item): BatchItemResult => {
       const result = item.result ? expandAnswer(item.result) : null;
       const problem = result ? answerProblems(result, { labels: false })[0] : undefined;
-      if (item.header.segmentOfResult === '1' && result && !problem) return { index: item.index, ok: true, result };
-      const failure = isErrorSegment(item.header) ? fromServiceHeader(item.header)
+      const itemHeader = item.header ?? NORMAL_ITEM;
+      if (itemHeader.segmentOfResult === '1' && result && !problem) return { index: item.index, ok: true, result };
+      const failure = item.header && isErrorSegment(item.header) ? fromServiceHeader(item.header)
         : problem ? malformed(`result ${problem.field}: ${problem.message}`) : malformed('bulk item without result');
       return { index: item.index, ok: false, code: failure.code, message: failure.message };
     });
@@ -197,8 +201,9 @@ export class HttpsEligibilityClient implements EligibilityClient {
     return body.items.map((item, i): BatchItemResult => {
       const result = item.result ? expandAnswer(item.result) : null;
       const problem = result ? answerProblems(result, { labels: false })[0] : undefined;
-      if (item.header.segmentOfResult === '1' && result && !problem) return { index: offset + i, ok: true, result };
-      const failure = isErrorSegment(item.header) ? fromServiceHeader(item.header)
+      const itemHeader = item.header ?? NORMAL_ITEM;
+      if (itemHeader.segmentOfResult === '1' && result && !problem) return { index: offset + i, ok: true, result };
+      const failure = item.header && isErrorSegment(item.header) ? fromServiceHeader(item.header)
         : problem ? malformed(`result ${problem.field}: ${problem.message}`) : malformed('batch item without result');
       return { index: offset + i, ok: false, code: failure.code, message: failure.message };
     });

@@ -117,8 +117,9 @@ export const ChallengeResponse = Type.Object({
 /** The result model itself (answer.ts) is the wire result: no second shape to drift. */
 export const ResultWire = EligibilityResultSchema;
 
-/** Batch and bulk items carry the compact form (no labels, no nulls: answer-compact.ts); the
- * client expands it to the model. */
+/** Batch and bulk items carry the compact form (answer-compact.ts); the client expands it to the
+ * model. An item's header is left out when the item is a normal answer (SegmentOfResult 1, no
+ * error: the same for every item, ~120 bytes a patient); only an item in error carries one. */
 export const CompactResultWire = Type.Unsafe<CompactResult>(COMPACT_RESULT_SCHEMA);
 
 /** The message header of every answer (after the official header items). */
@@ -140,7 +141,7 @@ export const InquiryResponse = Type.Object({ header: Header, result: Nullable(Re
 
 export const BatchResponse = Type.Object({
   header: Header,
-  items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), header: Header, result: Nullable(CompactResultWire) })),
+  items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), header: Type.Optional(Header), result: Nullable(CompactResultWire) })),
 });
 
 export const ReferenceRegistrationResponse = Type.Object({
@@ -161,7 +162,7 @@ export const BulkFetchResponse = Type.Object({
   receptionNumber: Type.String(),
   total: Type.Integer({ minimum: 1 }),
   ready: Type.Integer({ minimum: 0 }),
-  items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), header: Header, result: Nullable(CompactResultWire) }), { maxItems: BULK_PAGE_MAX }),
+  items: Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), header: Type.Optional(Header), result: Nullable(CompactResultWire) }), { maxItems: BULK_PAGE_MAX }),
 });
 
 /** Error codes the service puts in header.errorCode. */

@@ -118,12 +118,11 @@ export function byNumber(state: ServiceState, input: unknown, institution: strin
 export function batch(state: ServiceState, input: unknown, institution: string): Reply {
   const now = state.now();
   if (!validators.batchInquiry(input)) return refuse('number', now, 'BAD_REQUEST', 400);
-  // One instant, one day and one item header for the whole request (they are the same for all).
+  // One instant and one day for the whole request; items carry no header (all are normal answers).
   const today = japanDate(now);
-  const itemHeader = header('number', now);
   const body: BatchResponseBody = {
     header: header('number', now),
-    items: input.items.map((item, index) => ({ index, header: itemHeader, result: compactAnswer(numberResult(state, item, now, today, institution)) })),
+    items: input.items.map((item, index) => ({ index, result: compactAnswer(numberResult(state, item, now, today, institution)) })),
   };
   return { status: 200, body };
 }
@@ -171,13 +170,12 @@ export function bulkFetch(state: ServiceState, input: unknown, institution: stri
   const page = state.bulk.fetch(institution, input.receptionNumber, input.from, now.getTime());
   if ('error' in page) return refuse('number', now, page.error, page.error === 'RECEPTION_UNKNOWN' ? 404 : 410);
   const today = japanDate(now);
-  const itemHeader = header('number', now);
   const body: BulkFetchResponseBody = {
     header: { ...header('number', now), segmentOfResult: page.complete ? '1' : '2' },
     receptionNumber: input.receptionNumber,
     total: page.total,
     ready: page.ready,
-    items: page.items.map(({ index, item }) => ({ index, header: itemHeader, result: compactAnswer(numberResult(state, item, now, today, institution)) })),
+    items: page.items.map(({ index, item }) => ({ index, result: compactAnswer(numberResult(state, item, now, today, institution)) })),
   };
   return { status: 200, body };
 }

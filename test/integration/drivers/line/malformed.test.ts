@@ -76,7 +76,11 @@ t.test('nonsense answers are LINE_ERROR', async (t) => {
   t.same((await client.checkBatch([query])).map((b) => (b.ok ? 'ok' : b.code)), ['LINE_ERROR'], 'batch: a full (labelled) item is not the compact form');
   next = [200, JSON.stringify({ header, items: [{ index: 0, header, result: compactAnswer(goodResult).map((v, i) => (i === COMPACT_POSITIONS.indexOf('qualificationValidity') ? '7' : v)) }] })];
   t.same((await client.checkBatch([query])).map((b) => (b.ok ? 'ok' : b.code)), ['LINE_ERROR'], 'batch: an unknown code in the compact form');
-  next = [200, JSON.stringify({ header, items: [{ index: 0, header, result: compactAnswer(goodResult) }] })];
+  next = [200, JSON.stringify({ header, items: [{ index: 0, header: { ...header, segmentOfResult: '3', errorCode: 'INTERNAL', errorMessage: 'x' }, result: null }] })];
+  t.match((await client.checkBatch([query]))[0], { ok: false, code: 'LINE_ERROR' }, 'batch: an item in error carries its own header');
+  next = [200, JSON.stringify({ header, items: [{ index: 0, result: null }] })];
+  t.match((await client.checkBatch([query]))[0], { ok: false, code: 'LINE_ERROR', message: /without result/ }, 'batch: no header and no result');
+  next = [200, JSON.stringify({ header, items: [{ index: 0, result: compactAnswer(goodResult) }] })];
   const right = await client.checkBatch([query]);
   t.same(right.map((b) => (b.ok ? b.result.qualificationValidity : b.code)), ['1'], 'and a right one passes');
   t.same(right[0]?.ok ? right[0].result : null, goodResult, 'expanded to the full model, labels and nulls restored');
