@@ -18,19 +18,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const config = validateConfig({});
+// A clinic in the 電子カルテ情報共有サービス asks every item (flow.consentItems), not only the default six.
+const sharingClinic = validateConfig({ flow: { consentItems: [...CONSENT_ITEMS] } });
 let rig: PanelRig;
 t.before(async () => {
   rig = await panelRig();
 });
 t.teardown(() => rig.close());
 
-async function checkin(script: SimPanelScript, line: LineScenario = 'valid', card = new FakeCardSession({ pin: '2580' }), front?: FrontKeySource) {
+async function checkin(script: SimPanelScript, line: LineScenario = 'valid', card = new FakeCardSession({ pin: '2580' }), front?: FrontKeySource, flow = config.flow) {
   rig.patient.script(script);
   await rig.panel.show({ kind: 'welcome' });
   const fakeLine = new FakeLine(line);
   let n = 0;
   const event: CheckinEvent = await runCheckin(card, {
-    config: config.flow,
+    config: flow,
     panel: rig.panel,
     face: new SimFaceMatcher(['match'], 0.5, 5),
     line: fakeLine,
@@ -45,17 +47,31 @@ async function checkin(script: SimPanelScript, line: LineScenario = 'valid', car
 }
 
 t.test('every consent combination reaches the request and the check-in', async (t) => {
-  for (let mask = 0; mask < 1 << CONSENT_ITEMS.length; mask++) {
-    const wanted = Object.fromEntries(CONSENT_ITEMS.map((item, i) => [item, (mask & (1 << i)) !== 0]));
+  const asked = config.flow.consentItems;
+  for (let mask = 0; mask < 1 << asked.length; mask++) {
+    const wanted = Object.fromEntries(asked.map((item, i) => [item, (mask & (1 << i)) !== 0]));
     const { event, line } = await checkin({ consent: wanted });
     if (event.result.code !== 'ELIGIBLE') t.fail(`mask ${mask}: ${event.result.code}`);
     if (JSON.stringify(event.consents) !== JSON.stringify(wanted)) t.fail(`mask ${mask}: event ${JSON.stringify(event.consents)}`);
     if (JSON.stringify(line.requests[0]?.consents) !== JSON.stringify(wanted)) t.fail(`mask ${mask}: request`);
   }
-  t.pass('32 check-ins');
+  t.pass(`${1 << asked.length} check-ins`);
   const { event } = await checkin({ consent: 'cancel' });
   t.equal(event.result.code, 'CONSENT_CANCELLED');
   t.equal((rig.simulator.screens.at(-1) ?? { screen: '' }).screen, 'see-desk', 'the panel shows why');
+});
+
+t.test('a clinic asking every item: each one alone, all and none reach the request and the check-in', async (t) => {
+  const asked = sharingClinic.flow.consentItems;
+  t.equal(asked.length, CONSENT_ITEMS.length);
+  const answers = [...asked.map((only) => asked.map((item) => item === only)), asked.map(() => true), asked.map(() => false)];
+  for (const answer of answers) {
+    const wanted = Object.fromEntries(asked.map((item, i) => [item, answer[i] === true]));
+    const { event, line } = await checkin({ consent: wanted }, 'valid', new FakeCardSession({ pin: '2580' }), undefined, sharingClinic.flow);
+    t.equal(event.result.code, 'ELIGIBLE');
+    t.same(event.consents, wanted, 'event');
+    t.same(line.requests[0]?.consents, wanted, 'request');
+  }
 });
 
 t.test('PIN typed on the panel goes to the card VERIFY', async (t) => {
