@@ -4,8 +4,8 @@
 // and, once any frame gave another whole key or read the era year, the expiry year or the code
 // otherwise (even a frame with no whole key), only when the frames that read it as the key says
 // outnumber the others by DISAGREEMENT_MARGIN, for the whole key and for each of those parts;
-// and never a key whose era year, month or day has one digit once any frame read that number
-// with two (one of them the key's digit).
+// never a key whose era year, month or day has one digit once any frame read that number with
+// two (one of them the key's digit); and a one-digit era year only once 3 frames read it.
 // Why: Tesseract drops the second of two digits ("11" -> "1", "22" -> "2") on some frames and not
 // on others, so a wrong key can be read twice at two sizes (seed 291 of the generator,
 // drivers/card/README.md); the frames that read the digit must count. Pure: no OCR, no picture.
@@ -68,6 +68,9 @@ export const VETO_PARTS: readonly EvidencePart[] = ['eraYear', 'expiryYear', 'co
  */
 export const DISAGREEMENT_MARGIN = 2;
 
+/** Frames that must read a one-digit era year (whole key or not) before a key with it is used. */
+export const ONE_DIGIT_YEAR_FRAMES = 3;
+
 type Part = EvidencePart | 'key';
 
 export class FrontVote {
@@ -103,6 +106,11 @@ export class FrontVote {
     const key = this.#keys.get(mark);
     if (!key || key.sizes.size < SIZES_TO_AGREE) return 'more';
     if (this.#digitDroppedIn(key.parts)) return 'more';
+    // Rule 4: a one-digit era year may be a two-digit one with a digit lost on every frame so far
+    // (seed 208: 昭和47年 read 昭和7年 on frames 1 and 2, at the two sizes, before any frame read 47).
+    const year = numbersOf(key.parts).find(([field]) => field === 'eraYear')?.[1];
+    const yearFrames = this.#counts.get('eraYear')?.get(key.parts.get('eraYear') ?? '') ?? 0;
+    if (year !== undefined && year.length === 1 && yearFrames < ONE_DIGIT_YEAR_FRAMES) return 'more';
     const checks: [Part, string | undefined][] = [['key', mark], ...VETO_PARTS.map((p): [Part, string | undefined] => [p, key.parts.get(p)])];
     for (const [part, value] of checks) {
       const counts = this.#counts.get(part);

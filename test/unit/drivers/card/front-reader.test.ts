@@ -94,6 +94,12 @@ t.test('the OCR starts the next process ahead and stops it on close (no process 
       }
     }).length;
   };
+  // Processes of the readers of the tests above were killed at their teardown; wait until the
+  // kernel has reaped them (a killed process keeps its name until then).
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 250 && tesseracts() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  };
+  await settle();
   const cv = await loadFrontOpenCv();
   const reader = new CardFrontReader(cv, createTesseractCliOcr(cv));
   const front = generateFrontFrames(cv, SEED, 1, { damage: MILD });
@@ -104,7 +110,7 @@ t.test('the OCR starts the next process ahead and stops it on close (no process 
   const again = await reader.readFrame(cv.imdecode(front.shots[0]!.jpeg), today());
   t.equal(again.key?.bytes().toString('ascii'), front.key, 'the next frame uses the spare and reads right');
   await reader.close();
-  // The spare was killed; give the kernel a moment to reap it.
-  for (let i = 0; i < 50 && tesseracts() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  // The spare was killed; give the kernel a moment to reap it (up to 5 s on a loaded box).
+  await settle();
   t.equal(tesseracts(), 0, 'none after close');
 });

@@ -108,8 +108,30 @@ t.test('a month or day that lost a digit on both lines is blocked the same way (
   const r = await readWith([right, dropped, dropped, dropped, dropped]);
   t.equal(keyOf(r), null, 'four against one, at both sizes: still no key');
   t.match(r, { ok: false, lastFrame: 'FRAMES_DISAGREE' });
-  // A month read as 1 is fine when no frame read it with two digits.
-  t.equal(keyOf(await readWith([dropped, dropped])), '05012420291771');
+  // A month read as 1 is fine when no frame read it with two digits (令和5: a one-digit year, so
+  // three frames, rule 4).
+  t.equal(keyOf(await readWith([dropped, dropped, dropped])), '05012420291771');
+});
+
+t.test('seed 208: a one-digit era year needs three frames (昭和47年 read 昭和7年 at both sizes first)', async (t) => {
+  // The OCR text of seed 208, frame by frame as the reader read it (1.5x, 2x, ...): the first two
+  // frames lost the 4 at both sizes, before any frame read 47; the reader before this rule handed
+  // out 07082620363888 at frame 2.
+  const frames: Lines[] = [
+    ['昭和7年8月26日生', '2036年8月26日まで有効', '3888'],
+    ['昭和7年8月26生', '2036年8月26まで有効2', '3888'],
+    ['昭和47年8月26日生', '2036年8月26日まで有効', '3888'],
+    ['昭和47年8月26日生', '2036年8月26日まで有効', '3888'],
+    ['昭和47年月26日生', '2036和5月26日まで有効', '3888'],
+    ['昭和47年8月26日生', '2036年8月26日まで有効', '3888'],
+  ];
+  const r = await readWith(frames);
+  t.not(keyOf(r), '07082620363888', 'the wrong key is never handed out');
+  t.equal(keyOf(r), null, 'and the right one is not yet outnumbering it by two');
+  t.equal(keyOf(await readWith([...frames, frames[5]!])), '47082620363888', 'one frame more and it is');
+  // A one-digit year read the same on three frames (whole keys or not) is a key.
+  const three: Lines[] = [frames[0]!, frames[1]!, ['昭和7年8月2日生', '', '']];
+  t.equal(keyOf(await readWith(three)), '07082620363888', 'for a card that says 昭和7年');
 });
 
 t.test('any other disagreement must be outnumbered by two frames', async (t) => {
