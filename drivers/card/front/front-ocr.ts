@@ -50,6 +50,9 @@ export function createTesseractCliOcr(cv: OpenCv, tessdataDir = DEFAULT_TESSDATA
   }
   let spare: TesseractRun | null = null;
   let idle: NodeJS.Timeout | undefined;
+  // A frame still being read when the reader is closed (the card left mid-read) finishes, but
+  // must not start a spare that nobody would stop before its idle timer.
+  let closed = false;
   const stopSpare = (): void => {
     clearTimeout(idle);
     spare?.child.kill();
@@ -69,9 +72,12 @@ export function createTesseractCliOcr(cv: OpenCv, tessdataDir = DEFAULT_TESSDATA
       }
       clearTimeout(idle);
       const run = spare ?? startTesseract(command, tessdataDir);
-      spare = startTesseract(command, tessdataDir);
-      idle = setTimeout(stopSpare, SPARE_IDLE_MS);
-      idle.unref();
+      spare = null;
+      if (!closed) {
+        spare = startTesseract(command, tessdataDir);
+        idle = setTimeout(stopSpare, SPARE_IDLE_MS);
+        idle.unref();
+      }
       run.child.stdin.end(cv.imencode('.png', strip));
       const tsv = await run.output;
       const words: { text: string; conf: number; left: number }[][] = lines.map(() => []);
@@ -88,6 +94,7 @@ export function createTesseractCliOcr(cv: OpenCv, tessdataDir = DEFAULT_TESSDATA
       });
     },
     async close() {
+      closed = true;
       stopSpare();
     },
   };
