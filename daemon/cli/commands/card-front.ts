@@ -62,7 +62,7 @@ export function registerCardFrontCommand(card: Command): void {
           : {
               key: null,
               used: false,
-              why: `${result.why}: ${result.lastFrame === 'FRAMES_DISAGREE' ? 'two pictures read a part of the key differently (never outvoted)' : (WHY_TEXT[result.why] ?? '')}${images.length < 2 ? ' (one picture is never enough)' : ''}`,
+              why: `${result.why}: ${result.lastFrame === 'FRAMES_DISAGREE' ? 'pictures read the key or a part of it differently, and no reading won by two pictures (a lost digit never wins)' : (WHY_TEXT[result.why] ?? '')}${images.length < 2 ? ' (one picture is never enough)' : ''}`,
             };
         if (options.json) process.stdout.write(`${JSON.stringify({ frames, ...decision })}\n`);
         else {
