@@ -5,6 +5,14 @@
 //   IncrementalMarkingJob; UrielCh/opencv4nodejs issues #134 and #148, still open). We saw it in
 //   the test suite and in long calibration runs. Without incremental marking a full GC marks in
 //   one step; the pauses are longer, which a daemon with a few hundred MB of heap can afford.
+// - The bindings' external-memory tracking is switched off. Their Mat allocator tells V8 of every
+//   allocation; that can start a GC inside the allocation, whose weak callbacks free other Mats and
+//   report again, re-entering the GC: the main thread then waits forever on V8's own heap mutex
+//   (seen 2026-11-30 in the card-front bench: native stack Mat::create -> CustomMatAllocator ->
+//   AdjustAmountOfExternalAllocatedMemory -> GC -> ~Mat -> AdjustAmountOfExternalAllocatedMemory
+//   -> GC -> futex on cppgc::internal::g_process_mutex; the process sat idle at 0 % CPU). The
+//   variable is the bindings' documented off switch (their README) and is read once, at load.
+//   Mats are still freed when their wrappers are collected; the memory bench measures the cost.
 // - The build helper's logger is silenced: it prints to stdout (corrupting `--json` output), and
 //   only the CommonJS side reaches that logger.
 import { createRequire } from 'node:module';
@@ -19,6 +27,7 @@ export function requireOpenCv(): OpenCvModule {
     setFlagsFromString('--no-incremental-marking');
     gcSet = true;
   }
+  process.env.OPENCV4NODEJS_DISABLE_EXTERNAL_MEM_TRACKING ??= '1';
   const require = createRequire(import.meta.url);
   try {
     (require('@u4/opencv-build') as { Log: { silence: boolean } }).Log.silence = true;
