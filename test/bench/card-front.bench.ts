@@ -1,23 +1,26 @@
 // Card-front benchmark: 照合番号B read from generated fronts (drivers/card/sim/front-generator.ts,
-// seeds 1..N) with the full camera damage, up to 6 frames per front as a camera would deliver
-// them, through the reader the flow uses (front-vote.ts). Reports the share
+// seeds 1..N) with the full camera damage, frames as a camera would deliver them (up to
+// CARD_FRONT_BENCH_FRAMES per front, default 12: what the default 8 s time limit leaves room for
+// several times over), through the reader the flow uses (front-vote.ts). Reports the share
 // of fronts fully in view whose key came out exactly right, the number of WRONG keys handed out
 // (must be 0: a wrong key burns one of the card's tries), and the reader's time per front
-// (generation not counted). CARD_FRONT_BENCH_N sets N (default 500, the issue's figure),
+// (generation not counted), both per front and until the key for the fronts that gave one. CARD_FRONT_BENCH_N sets N (default 500, the issue's figure),
 // CARD_FRONT_BENCH_FROM the first seed.
 import { performance } from 'node:perf_hooks';
 import { createTesseractCliOcr } from '../../drivers/card/front/front-ocr.js';
 import { CardFrontReader, type FrontFrameSource } from '../../drivers/card/front/front-reader.js';
 import { loadFrontOpenCv } from '../../drivers/card/front/opencv.js';
-import { generateFrontFrames } from '../../drivers/card/sim/front-generator.js';
+import { frontCamera } from '../../drivers/card/sim/front-generator.js';
 import { summarise, type BenchReport } from './report.js';
 
-const FRAMES = 6;
 
 export default async function bench(): Promise<BenchReport> {
   const n = Number(process.env.CARD_FRONT_BENCH_N ?? 500);
   // CARD_FRONT_BENCH_FROM: first seed (default 1), so a long run can be split into parts.
   const from = Number(process.env.CARD_FRONT_BENCH_FROM ?? 1);
+  // The frames one front may take. The daemon reads until card.front.timeLimitMs (8 s by default),
+  // room for ~25 frames at ~0.3 s; a cap keeps the bench's length fixed whatever the load.
+  const FRAMES = Number(process.env.CARD_FRONT_BENCH_FRAMES ?? 12);
   const name = 'card front: 照合番号B by OCR';
   let cv: Awaited<ReturnType<typeof loadFrontOpenCv>>;
   let reader: CardFrontReader;
@@ -34,33 +37,36 @@ export default async function bench(): Promise<BenchReport> {
   let disagreed = 0;
   let framesUsed = 0;
   const ms: number[] = [];
+  // Until the key, for the fronts that gave the right one: what a patient waits when it works.
+  const msToKey: number[] = [];
   const failures: Record<string, number> = {};
   for (let seed = from; seed < from + n; seed++) {
-    const front = generateFrontFrames(cv, seed, FRAMES);
-    const full = front.shots[0]?.fullyInView === true;
+    const front = frontCamera(cv, seed);
+    const full = front.shot(0).fullyInView;
     if (full) inView++;
     let next = 0;
-    let decodeMs = 0;
+    // Rendering and decoding are the camera's work, not the reader's: taken off its time.
+    let cameraMs = 0;
     const source: FrontFrameSource = {
       open: async () => {},
       close: async () => {},
       describe: () => 'generated',
       read: async () => {
-        const shot = front.shots[next++ % front.shots.length];
-        if (!shot) throw new Error('no shot');
         const t = performance.now();
-        const mat = cv.imdecode(shot.jpeg);
-        decodeMs += performance.now() - t; // a camera hands over decoded frames
+        const mat = cv.imdecode(front.shot(next++).jpeg);
+        cameraMs += performance.now() - t;
         return mat;
       },
     };
     const start = performance.now();
     const result = await reader.readKey(source, { timeLimitMs: 600_000, maxFrames: FRAMES, now: () => new Date('2026-11-29T00:00:00Z') });
-    ms.push(performance.now() - start - decodeMs);
+    const took = performance.now() - start - cameraMs;
+    ms.push(took);
     framesUsed += result.frames;
     if (result.ok) {
       if (result.key.bytes().toString('ascii') === front.key) {
         rightAny++;
+        msToKey.push(took);
         if (full) right++;
       } else {
         wrong++;
@@ -76,6 +82,7 @@ export default async function bench(): Promise<BenchReport> {
   }
   await reader.close();
   const { median, p95 } = summarise(ms);
+  const toKey = summarise(msToKey);
   return {
     name,
     method: `${n} generated fronts (seeds ${from}..${from + n - 1}), full damage, up to ${FRAMES} frames each (1920x1080 JPEG); key handed out by the reader's vote (two sizes agree; a one-digit era year never when a frame read two; any other disagreement outnumbered by 2: front-vote.ts); time = reader only (find, deskew, OCR, checks) per front until a key or ${FRAMES} frames`,
@@ -89,8 +96,10 @@ export default async function bench(): Promise<BenchReport> {
       { name: 'no key: FRONT_UNREADABLE', value: failures.FRONT_UNREADABLE ?? 0, unit: 'fronts' },
       { name: 'no key: frames disagreed (of the unreadable)', value: disagreed, unit: 'fronts' },
       { name: 'frames read per front (mean)', value: Number((framesUsed / n).toFixed(2)), unit: 'frames' },
-      { name: 'time per front median', value: Math.round(median), unit: 'ms' },
-      { name: 'time per front p95', value: Math.round(p95), unit: 'ms' },
+      { name: 'time to the key median (fronts with the right key)', value: Math.round(toKey.median), unit: 'ms' },
+      { name: 'time to the key p95 (fronts with the right key)', value: Math.round(toKey.p95), unit: 'ms' },
+      { name: 'time per front median (all, a front without a key counts all its frames)', value: Math.round(median), unit: 'ms' },
+      { name: 'time per front p95 (all)', value: Math.round(p95), unit: 'ms' },
     ],
   };
 }

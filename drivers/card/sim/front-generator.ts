@@ -256,25 +256,36 @@ export function shootFront(cv: OpenCv, card: CvMat, damage: FrontDamage, rnd: ()
   return { jpeg: cv.imencode('.jpg', frame, [cv.IMWRITE_JPEG_QUALITY, damage.jpegQuality]), fullyInView: inside && !covered };
 }
 
-/** A card held under the camera for a few frames: same card and damage, a new pose each frame.
+/** A card held under the camera: same card and damage, a new pose for each frame asked for.
+ * Frame `f` is the same whatever else is asked, so a reader may take as many as it needs (the
+ * bench: until a key or its frame limit) without rendering frames nobody reads.
  * `options.spec` prints a given holder (e.g. the virtual card's); `options.damage` pins damage. */
-export function generateFrontFrames(
+export function frontCamera(
   cv: OpenCv,
   seed: number,
-  frames: number,
   options: { readonly damage?: Partial<FrontDamage>; readonly spec?: FrontCardSpec } = {},
-): { spec: FrontCardSpec; key: string; damage: FrontDamage; shots: FrontShot[] } {
+): { spec: FrontCardSpec; key: string; damage: FrontDamage; shot(frame: number): FrontShot } {
   const rndFor = mulberry32;
   const rnd = rndFor(seed);
   const drawn = randomFrontSpec(rnd);
   const spec = options.spec ?? drawn;
   const card = renderFront(cv, spec, rnd);
   const damage = { ...randomDamage(rnd), ...options.damage };
-  const shots: FrontShot[] = [];
-  for (let f = 0; f < frames; f++) {
+  const shot = (f: number): FrontShot => {
     const frameRnd = rndFor(seed * 131 + f + 1);
     const shaken = { ...damage, blur: Math.max(0, damage.blur + (frameRnd() - 0.5) * 0.6), glare: damage.glare && frameRnd() < 0.8 };
-    shots.push(shootFront(cv, card, shaken, frameRnd));
-  }
-  return { spec, key: frontKeyOf(spec), damage, shots };
+    return shootFront(cv, card, shaken, frameRnd);
+  };
+  return { spec, key: frontKeyOf(spec), damage, shot };
+}
+
+/** The first `frames` frames of frontCamera(), rendered at once. */
+export function generateFrontFrames(
+  cv: OpenCv,
+  seed: number,
+  frames: number,
+  options: { readonly damage?: Partial<FrontDamage>; readonly spec?: FrontCardSpec } = {},
+): { spec: FrontCardSpec; key: string; damage: FrontDamage; shots: FrontShot[] } {
+  const { shot, ...front } = frontCamera(cv, seed, options);
+  return { ...front, shots: Array.from({ length: frames }, (_, f) => shot(f)) };
 }
