@@ -1,5 +1,5 @@
 // Loading the OpenCV bindings (@u4/opencv4nodejs), shared by the face driver and the card-front
-// reader: one place for two process-wide settings that must come before the first use.
+// reader: one place for the process-wide settings that must come before the first use.
 // - V8's incremental marking is switched off. With these bindings on Node 20 a GC step can abort
 //   the whole process ("Check failed: marking_done_" in CppHeap::TraceEpilogue, from
 //   IncrementalMarkingJob; UrielCh/opencv4nodejs issues #134 and #148, still open). We saw it in
@@ -13,6 +13,14 @@
 //   -> GC -> futex on cppgc::internal::g_process_mutex; the process sat idle at 0 % CPU). The
 //   variable is the bindings' documented off switch (their README) and is read once, at load.
 //   Mats are still freed when their wrappers are collected; the memory bench measures the cost.
+// - OpenMP (libgomp) is held to one thread per parallel region (OMP_THREAD_LIMIT=1). The bindings
+//   load Debian's OpenCV, which loads libtesseract (opencv_text) and with it libgomp, and libgomp
+//   reads the variable once, when it is loaded: this is the first point in the process where it
+//   can be set. The card front's OCR runs that libtesseract in this process
+//   (drivers/card/front/tesseract-lib.ts); its LSTM asks OpenMP for 4 threads per layer, which on
+//   this 2-core box only spin against the camera and face match (measured: 246 ms a frame with
+//   the default limit at load 4, 122 ms with the limit 1; drivers/card/README.md, "Card front").
+//   OpenCV's own parallel loops use TBB here, not OpenMP.
 // - The build helper's logger is silenced: it prints to stdout (corrupting `--json` output), and
 //   only the CommonJS side reaches that logger.
 import { createRequire } from 'node:module';
@@ -28,6 +36,7 @@ export function requireOpenCv(): OpenCvModule {
     gcSet = true;
   }
   process.env.OPENCV4NODEJS_DISABLE_EXTERNAL_MEM_TRACKING ??= '1';
+  process.env.OMP_THREAD_LIMIT ??= '1';
   const require = createRequire(import.meta.url);
   try {
     (require('@u4/opencv-build') as { Log: { silence: boolean } }).Log.silence = true;

@@ -7,7 +7,7 @@
 // (generation not counted), both per front and until the key for the fronts that gave one. CARD_FRONT_BENCH_N sets N (default 500, the figure),
 // CARD_FRONT_BENCH_FROM the first seed.
 import { performance } from 'node:perf_hooks';
-import { createTesseractCliOcr } from '../../drivers/card/front/front-ocr.js';
+import { createFrontOcr } from '../../drivers/card/front/front-ocr.js';
 import { CardFrontReader, type FrontFrameSource } from '../../drivers/card/front/front-reader.js';
 import { loadFrontOpenCv } from '../../drivers/card/front/opencv.js';
 import { frontCamera } from '../../drivers/card/sim/front-generator.js';
@@ -26,7 +26,7 @@ export default async function bench(): Promise<BenchReport> {
   let reader: CardFrontReader;
   try {
     cv = await loadFrontOpenCv();
-    reader = new CardFrontReader(cv, createTesseractCliOcr(cv));
+    reader = new CardFrontReader(cv, createFrontOcr(cv));
   } catch (error) {
     return { name, method: '', figures: [], skipped: error instanceof Error ? error.message : String(error) };
   }

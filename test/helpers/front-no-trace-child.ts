@@ -1,6 +1,6 @@
 // Child of test/unit/drivers/card/front-no-trace.test.ts: reads a generated card front (made in
 // memory) through the real reader, with a debug logger on stderr, and prints only a verdict.
-import { createTesseractCliOcr } from '../../drivers/card/front/front-ocr.js';
+import { createFrontOcr } from '../../drivers/card/front/front-ocr.js';
 import { CardFrontReader } from '../../drivers/card/front/front-reader.js';
 import { ImagesFrontSource } from '../../drivers/card/front/front-sources.js';
 import { loadFrontOpenCv } from '../../drivers/card/front/opencv.js';
@@ -10,7 +10,7 @@ import { createLogger } from '../../vocabulary/log.js';
 const logger = createLogger('debug', process.stderr);
 const cv = await loadFrontOpenCv();
 const front = generateFrontFrames(cv, 21, 3, { damage: { angle: 6, perspective: 0.02, blur: 0, glare: false, light: 1, jpegQuality: 85, finger: false, offFrame: false } });
-const reader = new CardFrontReader(cv, createTesseractCliOcr(cv));
+const reader = new CardFrontReader(cv, createFrontOcr(cv));
 const source = new ImagesFrontSource(front.shots.map((s) => s.jpeg));
 await source.open();
 const result = await reader.readKey(source, { timeLimitMs: 120_000, maxFrames: 3, now: () => new Date('2026-11-29T00:00:00Z') });

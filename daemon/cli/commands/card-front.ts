@@ -4,7 +4,7 @@
 // fields go to this terminal only: never to a log, never to a file.
 import type { Command } from 'commander';
 import { loadConfig } from '../../../config/load.js';
-import { createTesseractCliOcr, DEFAULT_TESSDATA_DIR } from '../../../drivers/card/front/front-ocr.js';
+import { createFrontOcr, DEFAULT_TESSDATA_DIR } from '../../../drivers/card/front/front-ocr.js';
 import { CardFrontReader, type FrameReading } from '../../../drivers/card/front/front-reader.js';
 import { ImagesFrontSource } from '../../../drivers/card/front/front-sources.js';
 import { loadFrontOpenCv } from '../../../drivers/card/front/opencv.js';
@@ -47,7 +47,7 @@ export function registerCardFrontCommand(card: Command): void {
       try {
         const tessdata = options.tessdata ?? (options.config ? loadConfig(options.config).card.front.tessdataDir : DEFAULT_TESSDATA_DIR);
         const cv = await loadFrontOpenCv();
-        reader = new CardFrontReader(cv, createTesseractCliOcr(cv, tessdata));
+        reader = new CardFrontReader(cv, createFrontOcr(cv, tessdata));
         const frames = [];
         for (const file of images) {
           const one = new ImagesFrontSource([file]);

@@ -18,7 +18,7 @@ import { VpcdLab } from '../../../drivers/card/sim/vpcd-lab.js';
 import { createInterface } from 'node:readline';
 import { group } from '../groups.js';
 import { registerCardFrontCommand } from './card-front.js';
-import { createTesseractCliOcr } from '../../../drivers/card/front/front-ocr.js';
+import { createFrontOcr } from '../../../drivers/card/front/front-ocr.js';
 import { CardFrontReader } from '../../../drivers/card/front/front-reader.js';
 import { ImagesFrontSource } from '../../../drivers/card/front/front-sources.js';
 import { loadFrontOpenCv } from '../../../drivers/card/front/opencv.js';
@@ -50,7 +50,7 @@ function faceKeyOption(digits: string | undefined): FaceKey | null {
 /** 照合番号B read off pictures of the card front with the reader's own rules (two agreeing frames). */
 async function frontKeyOption(images: string[]): Promise<FaceKey> {
   const cv = await loadFrontOpenCv();
-  const reader = new CardFrontReader(cv, createTesseractCliOcr(cv));
+  const reader = new CardFrontReader(cv, createFrontOcr(cv));
   try {
     const source = new ImagesFrontSource(images);
     await source.open();

@@ -79,7 +79,7 @@ export function checkFaceMatch(config: GatewayConfig): CheckResult {
   if (!config.flow.identityMethods.includes('face')) return ok('face match', "not offered (flow.identityMethods has no 'face')");
   if (config.card.driver === 'sim') return ok('face match', 'the simulated card opens its own photo (card.driver: sim)');
   const front = new FrontKeySource(config.card.front).available();
-  if (!front.ok) return warn('face match', `not available with a real reader: ${front.detail}`, "set card.front.source: v4l2 and card.front.device to the document camera over the card tray; install tesseract-ocr tesseract-ocr-jpn (scripts/apt-packages/card-front.txt)");
+  if (!front.ok) return warn('face match', `not available with a real reader: ${front.detail}`, "set card.front.source: v4l2 and card.front.device to the document camera over the card tray; install libtesseract5 tesseract-ocr-jpn (scripts/apt-packages/card-front.txt)");
   if (config.face.driver === 'camera' && config.face.source === 'v4l2' && !existsSync(config.face.device)) return warn('face match', `the card front is ready (${front.detail}) but the face camera ${config.face.device} is missing`, 'connect the face camera or fix face.device');
   return ok('face match', `available: ${front.detail}`);
 }

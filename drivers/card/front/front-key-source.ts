@@ -6,10 +6,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FaceKey } from '../../../vocabulary/face-key.js';
 import type { CardFrontConfig } from './config.js';
-import { createTesseractCliOcr } from './front-ocr.js';
+import { createFrontOcr } from './front-ocr.js';
 import { CardFrontReader, type FrontFrameSource, type FrontGuidance, type FrontResult } from './front-reader.js';
 import { createFrontSource } from './front-sources.js';
 import { loadFrontOpenCv } from './opencv.js';
+import { loadTesseractLib } from './tesseract-lib.js';
 
 export class FrontKeySource {
   #reader: CardFrontReader | null = null;
@@ -29,6 +30,11 @@ export class FrontKeySource {
     if (c.source === 'v4l2' && !existsSync(c.device)) return { ok: false, detail: `card.front.device ${c.device} does not exist (no document camera)` };
     if (c.source === 'files' && c.files.length === 0) return { ok: false, detail: 'card.front.files is empty' };
     if (!existsSync(join(c.tessdataDir, 'jpn.traineddata'))) return { ok: false, detail: `no ${join(c.tessdataDir, 'jpn.traineddata')}: install tesseract-ocr-jpn` };
+    try {
+      loadTesseractLib();
+    } catch (error) {
+      return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+    }
     return { ok: true, detail: `card front from ${c.source === 'v4l2' ? c.device : `${c.files.length} file(s)`}, time limit ${c.timeLimitMs} ms` };
   }
 
@@ -58,7 +64,7 @@ export class FrontKeySource {
       const cv = await loadFrontOpenCv();
       await source.open();
       this.#source = source;
-      this.#reader = new CardFrontReader(cv, createTesseractCliOcr(cv, this.config.tessdataDir));
+      this.#reader = new CardFrontReader(cv, createFrontOcr(cv, this.config.tessdataDir));
     })().catch((error: unknown) => {
       this.#opened = null;
       throw error;

@@ -1,10 +1,10 @@
 // The card-front reader end to end on synthetic fronts (drivers/card/sim/front-generator.ts,
 // seeds kept here): the key read equals the generator's truth, nothing is handed out without two
 // agreeing frames, a picture with no card names why, and a key the card refused is never handed
-// out again for that card. Needs OpenCV, tesseract-ocr and tesseract-ocr-jpn, fonts-noto-cjk.
+// out again for that card. Needs OpenCV, libtesseract5 and tesseract-ocr-jpn, fonts-noto-cjk.
 import t from 'tap';
 import { CardFrontReader } from '../../../../drivers/card/front/front-reader.js';
-import { createTesseractCliOcr } from '../../../../drivers/card/front/front-ocr.js';
+import { createFrontOcr } from '../../../../drivers/card/front/front-ocr.js';
 import { ImagesFrontSource } from '../../../../drivers/card/front/front-sources.js';
 import { loadFrontOpenCv } from '../../../../drivers/card/front/opencv.js';
 import { generateFrontFrames } from '../../../../drivers/card/sim/front-generator.js';
@@ -18,7 +18,7 @@ const SEED = 21;
 
 t.test('reads the generated key, only after two frames agree', async (t) => {
   const cv = await loadFrontOpenCv();
-  const reader = new CardFrontReader(cv, createTesseractCliOcr(cv));
+  const reader = new CardFrontReader(cv, createFrontOcr(cv));
   t.teardown(() => reader.close());
   for (const seed of [SEED]) {
     const front = generateFrontFrames(cv, seed, 3, { damage: MILD });
@@ -44,7 +44,7 @@ t.test('reads the generated key, only after two frames agree', async (t) => {
 
 t.test('one frame is never enough', async (t) => {
   const cv = await loadFrontOpenCv();
-  const reader = new CardFrontReader(cv, createTesseractCliOcr(cv));
+  const reader = new CardFrontReader(cv, createFrontOcr(cv));
   t.teardown(() => reader.close());
   const front = generateFrontFrames(cv, SEED, 1, { damage: MILD });
   const single = await reader.readFrame(cv.imdecode(front.shots[0]!.jpeg), today());
@@ -56,7 +56,7 @@ t.test('one frame is never enough', async (t) => {
 
 t.test('no card in the picture, or the card cut off, is named', async (t) => {
   const cv = await loadFrontOpenCv();
-  const reader = new CardFrontReader(cv, createTesseractCliOcr(cv));
+  const reader = new CardFrontReader(cv, createFrontOcr(cv));
   t.teardown(() => reader.close());
   const empty = cv.imencode('.png', new cv.Mat(720, 1280, cv.CV_8UC3, [60, 60, 60]));
   const source = new ImagesFrontSource([empty]);
@@ -79,38 +79,4 @@ t.test('a source with no pictures or a bad picture fails with CAMERA_DOWN', asyn
   const bad = new ImagesFrontSource([Buffer.from('not an image')]);
   await bad.open();
   await t.rejects(bad.read(), { code: 'CAMERA_DOWN' });
-});
-
-t.test('the OCR starts the next process ahead and stops it on close (no process left behind)', async (t) => {
-  const { readFileSync, readdirSync } = await import('node:fs');
-  // Our child processes named tesseract (Linux /proc; the project runs on Debian).
-  const tesseracts = (): number => {
-    const kids = readdirSync(`/proc/${process.pid}/task`).flatMap((task) => readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean));
-    return kids.filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'tesseract';
-      } catch {
-        return false;
-      }
-    }).length;
-  };
-  // Processes of the readers of the tests above were killed at their teardown; wait until the
-  // kernel has reaped them (a killed process keeps its name until then).
-  const settle = async (): Promise<void> => {
-    for (let i = 0; i < 250 && tesseracts() > 0; i++) await new Promise((r) => setTimeout(r, 20));
-  };
-  await settle();
-  const cv = await loadFrontOpenCv();
-  const reader = new CardFrontReader(cv, createTesseractCliOcr(cv));
-  const front = generateFrontFrames(cv, SEED, 1, { damage: MILD });
-  t.equal(tesseracts(), 0, 'none before the first frame');
-  const reading = await reader.readFrame(cv.imdecode(front.shots[0]!.jpeg), today());
-  t.equal(reading.key?.bytes().toString('ascii'), front.key, 'the frame reads right through the process started for it');
-  t.equal(tesseracts(), 1, 'one process waits, started ahead for the next frame');
-  const again = await reader.readFrame(cv.imdecode(front.shots[0]!.jpeg), today());
-  t.equal(again.key?.bytes().toString('ascii'), front.key, 'the next frame uses the spare and reads right');
-  await reader.close();
-  // The spare was killed; give the kernel a moment to reap it (up to 5 s on a loaded box).
-  await settle();
-  t.equal(tesseracts(), 0, 'none after close');
 });
