@@ -33,9 +33,14 @@ export type FrontCheck = { readonly ok: true; readonly key: FaceKey } | { readon
 
 // 明治 is left out: the last Meiji birth was in 1912, and no card holder was born then.
 const ERA_KANJI = ERAS.filter((e) => e.era !== 'meiji').map((e) => e.kanji).join('|');
-// Tesseract sometimes reads 年 as 和 (both are in its character list); nothing else is forgiven.
-const BIRTH_RE = new RegExp(`(${ERA_KANJI})(元|\\d{1,2})[年和](\\d{1,2})月(\\d{1,2})(?:日|(?=生))`, 'u');
-const EXPIRY_RE = /(\d{4})[年和生](\d{1,2})月(\d{1,2})(?:日|(?=まで))/u;
+// Separators misread as another character of the list are forgiven where nothing else could
+// stand: 年 read as 和 or 生 (seed 441: 平成26生2月13日生), 月 read as 有 (its right half; seeds 102,
+// 172, 349, 416, 432, 498: 10有31日, 9有16日), a 日 lost before 生 or まで. Only separators between
+// whole numbers: no digit is ever guessed, and a number with a digit too many is still refused.
+const YEAR_SEP = '[年和生]';
+const MONTH_SEP = '[月有]';
+const BIRTH_RE = new RegExp(`(${ERA_KANJI})(元|\\d{1,2})${YEAR_SEP}(\\d{1,2})${MONTH_SEP}(\\d{1,2})(?:日|(?=生))`, 'u');
+const EXPIRY_RE = new RegExp(`(\\d{4})${YEAR_SEP}(\\d{1,2})${MONTH_SEP}(\\d{1,2})(?:日|(?=まで))`, 'u');
 
 /** Parses the OCR text of the birth and expiry lines and of the code box (any may be empty). */
 export function parseFront(birthText: string, expiryText: string, codeText: string): FrontFields {
@@ -98,8 +103,8 @@ export function checkFront(fields: FrontFields, today: Date): FrontCheck {
  */
 export type FrontEvidence = ReadonlyMap<'eraYear' | 'birthDay' | 'expiryYear' | 'expiryDay' | 'code', string>;
 
-const BIRTH_YEAR_PART = new RegExp(`(${ERA_KANJI})(元|\\d{1,2})[年和]`, 'u');
-const DAY_PART = /(?:^|[^\d])(\d{1,2})月(\d{1,2})日/u;
+const BIRTH_YEAR_PART = new RegExp(`(${ERA_KANJI})(元|\\d{1,2})${YEAR_SEP}`, 'u');
+const DAY_PART = new RegExp(`(?:^|[^\\d])(\\d{1,2})${MONTH_SEP}(\\d{1,2})日`, 'u');
 const EXPIRY_YEAR_PART = /(?:^|[^\d])(\d{4})[年和]/u;
 
 /** True when the era had that year and it has begun by `today` (大正15, 昭和64, 平成31 are the last). */
@@ -122,13 +127,19 @@ export function frontEvidence(birthText: string, expiryText: string, codeText: s
   if (year && (year[2] === '元' || eraYearPossible(year[1] ?? '', Number(year[2]), today))) {
     evidence.set('eraYear', `${year[1]}${year[2] === '元' ? '元' : Number(year[2])}`);
   }
-  const birthDay = DAY_PART.exec(birth);
-  if (birthDay) evidence.set('birthDay', `${Number(birthDay[1])}-${Number(birthDay[2])}`);
+  // A month or day no calendar has ("令和75月23日": 年 lost, 7 and 5 run together, seed 116) is no
+  // evidence: counted, its "75" blocked the key's month 5 as "a digit lost" (front-vote.ts rule 2).
+  const dayOf = (m: RegExpExecArray | null): string | undefined => {
+    const [month, day] = [Number(m?.[1]), Number(m?.[2])];
+    return m && month >= 1 && month <= 12 && day >= 1 && day <= 31 ? `${month}-${day}` : undefined;
+  };
+  const birthDay = dayOf(DAY_PART.exec(birth));
+  if (birthDay) evidence.set('birthDay', birthDay);
   const expiryYear = EXPIRY_YEAR_PART.exec(expiry);
   const y = Number(expiryYear?.[1]);
   if (expiryYear && y >= FIRST_POSSIBLE_EXPIRY_YEAR && y <= today.getUTCFullYear() + MAX_EXPIRY_YEARS_AHEAD) evidence.set('expiryYear', String(y));
-  const expiryDay = DAY_PART.exec(expiry);
-  if (expiryDay) evidence.set('expiryDay', `${Number(expiryDay[1])}-${Number(expiryDay[2])}`);
+  const expiryDay = dayOf(DAY_PART.exec(expiry));
+  if (expiryDay) evidence.set('expiryDay', expiryDay);
   const code = squeeze(codeText);
   if (/^\d{4}$/u.test(code)) evidence.set('code', code);
   return evidence;

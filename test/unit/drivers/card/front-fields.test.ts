@@ -20,6 +20,13 @@ t.test('the example of the issue and the card-tested vector', async (t) => {
   // A separator lost or misread between whole numbers changes no digit (the day is cross-checked).
   t.equal(check('平成2年6月13生', '2034生6月13まで有効', '7137'), '02061320347137', '日 lost before 生 / まで, 年 read as 生');
   t.equal(check('平成2年6月131生', '2034年6月13日まで有効', '7137'), 'BIRTH_NOT_READ', 'but never a third digit');
+  // Seeds 102, 172, 349, 416, 432, 498 of the issue's 500: 月 read as 有 (its right half) between
+  // two numbers, on either line; seed 441: 年 read as 生 on the birth line.
+  t.equal(check('平成17年10有31日生', '2036年10月31日まで有効', '8126'), '17103120368126', '月 read as 有 on the birth line');
+  t.equal(check('令和4年6月18日生', '2030年6有18まで有効', '9065'), '04061820309065', '月 read as 有 and 日 lost on the expiry line');
+  t.equal(check('平成26生2月13日生', '2029年2月13日まで有効', '8038'), '26021320298038', '年 read as 生 on the birth line');
+  t.equal(check('平成17年10有有31日生', '2036年10月31日まで有効', '8126'), 'BIRTH_NOT_READ', 'one separator, not two');
+  t.equal(check('平成17年1有031日生', '2036年10月31日まで有効', '8126'), 'BIRTH_NOT_READ', 'a 有 is not moved: 1 and 031 are no month and day');
 });
 
 t.test('nothing is guessed: a field not read whole is absent', async (t) => {

@@ -113,6 +113,23 @@ t.test('a month or day that lost a digit on both lines is blocked the same way (
   t.equal(keyOf(await readWith([dropped, dropped, dropped])), '05012420291771');
 });
 
+t.test('seed 116: a month no calendar has is no evidence of a lost digit', async (t) => {
+  // Seed 116 of the issue's 500 (令和7年5月23日 / 2031 / 1925), frame by frame as the reader read it:
+  // frame 2 lost the 年, so "75月23日" read as a month 75, which blocked the key's month 5 as "a
+  // digit lost" (rule 2) for the whole read although three frames at both sizes read the key.
+  const key: Lines = ['令和7年5月23日生', '2031年5月23日まで有効', '1925'];
+  const frames: Lines[] = [['', '20', ''], key, ['令和75月23日生', '2031年5月23日まで有効', '1925'], key, key, key];
+  const r = await readWith(frames);
+  t.equal(keyOf(r), '07052320311925');
+  t.equal(r.frames, 5, 'frames 1, 3 and 4 read 令和7 (rule 4) at both sizes');
+  // A month that a calendar has still counts: 15月 is none, 12月 is one (12 holds the 2 of 2月).
+  const now = today();
+  t.same(Object.fromEntries(frontEvidence('令和75月23日生', '', '', now)), {});
+  t.same(Object.fromEntries(frontEvidence('令和7年12月23日生', '', '', now)), { eraYear: '令和7', birthDay: '12-23' });
+  const blocked = await readWith([['令和7年2月23日生', '2031年2月23日まで有効', '1925'], ['令和7年12月23日生', '', ''], ['令和7年2月23日生', '2031年2月23日まで有効', '1925']]);
+  t.equal(keyOf(blocked), null, '12月 on one frame still blocks 2月');
+});
+
 t.test('seed 208: a one-digit era year needs three frames (昭和47年 read 昭和7年 at both sizes first)', async (t) => {
   // The OCR text of seed 208, frame by frame as the reader read it (1.5x, 2x, ...): the first two
   // frames lost the 4 at both sizes, before any frame read 47; the reader before this rule handed
