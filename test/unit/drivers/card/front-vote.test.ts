@@ -142,13 +142,46 @@ t.test('seed 208: a one-digit era year needs three frames (昭和47年 read 昭�
     ['昭和47年月26日生', '2036和5月26日まで有効', '3888'],
     ['昭和47年8月26日生', '2036年8月26日まで有効', '3888'],
   ];
-  const r = await readWith(frames);
+  const r = await readWith(frames.slice(0, 5));
   t.not(keyOf(r), '07082620363888', 'the wrong key is never handed out');
-  t.equal(keyOf(r), null, 'and the right one is not yet outnumbering it by two');
-  t.equal(keyOf(await readWith([...frames, frames[5]!])), '47082620363888', 'one frame more and it is');
+  t.equal(keyOf(r), null, 'and the right one, two frames against two, not yet');
+  // Rule 5: the only other whole key is this one with the 4 lost, so three against two is enough
+  // (the era year: 47 on four frames, 7 on two, outnumbered by two as before).
+  const all = await readWith(frames);
+  t.equal(keyOf(all), '47082620363888');
+  t.equal(all.frames, 6);
   // A one-digit year read the same on three frames (whole keys or not) is a key.
   const three: Lines[] = [frames[0]!, frames[1]!, ['昭和7年8月2日生', '', '']];
   t.equal(keyOf(await readWith(three)), '07082620363888', 'for a card that says 昭和7年');
+});
+
+t.test('seed 465: a key whose only rival lost a digit needs only to outnumber it (rule 5)', async (t) => {
+  // Seed 465 of the issue's 500 (大正5年3月22日 / 2031 / 6854), frame by frame as the reader read it:
+  // frame 1 read 3月2日 on both lines, a whole key that passes every check of one frame (rule 2
+  // never hands it out); frames 4 and 5 read the key at the two sizes. Before rule 5 two against
+  // one was not enough and the front had no key.
+  const right: Lines = ['大正5年3月22日生', '2031年3月22日まで有効', '6854'];
+  const lost: Lines = ['大正5年3月2日生', '2031年3月2日まで有効', '6854'];
+  const frames: Lines[] = [
+    ['大正5年3月2日生', '2031年3月22日まで有効', '6854'],
+    lost,
+    ['大正5年3月22日生', '2031年3月2日まで有効', '6854'],
+    ['大正5年3月2日生', '2031年3月22日まで有効', '6854'],
+    right,
+    right,
+  ];
+  const r = await readWith(frames);
+  t.equal(keyOf(r), '05032220316854');
+  t.equal(r.frames, 6);
+  // A tie is not enough: two frames each (the right key at both sizes, the lost digit too).
+  t.equal(keyOf(await readWith([right, lost, lost, right])), null);
+  // Nor is a rival that differs otherwise (another code): two against one waits, as before.
+  const otherCode: Lines = ['大正5年3月2日生', '2031年3月2日まで有効', '6851'];
+  t.equal(keyOf(await readWith([otherCode, right, right])), null);
+  t.equal(keyOf(await readWith([lost, right, right])), '05032220316854', 'where the rival only lost a digit, it is a key');
+  // The other way round, a digit one too many is never "explained": 3月2日 read on two frames at
+  // two sizes against 3月22日 on one is held (rule 2 blocks it whatever the count).
+  t.equal(keyOf(await readWith([right, lost, lost, lost])), null);
 });
 
 t.test('any other disagreement must be outnumbered by two frames', async (t) => {
