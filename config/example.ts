@@ -2,7 +2,7 @@
 // what the loader accepts: every key, its default, and its description as a comment.
 // `oqsgw config example` prints it; test/unit/config/*.test.ts checks the file is current.
 import { stringify } from 'yaml';
-import { ConfigSchema } from './schema.js';
+import { ConfigSchema, EXAMPLE_MARK } from './schema.js';
 
 interface SchemaNode {
   type?: string;
@@ -13,6 +13,7 @@ interface SchemaNode {
   const?: unknown;
   minimum?: number;
   maximum?: number;
+  [EXAMPLE_MARK]?: readonly string[];
 }
 
 function choices(node: SchemaNode): string {
@@ -36,6 +37,8 @@ function render(node: SchemaNode, indent: string): string[] {
       const value = stringify(child.default, { flow: true, lineWidth: 0 }).trim();
       lines.push(`${indent}${key}: ${value}`);
     }
+    const example = child[EXAMPLE_MARK];
+    if (example) lines.push(`${indent}# for example:`, `${indent}# ${key}:`, ...example.map((line) => `${indent}#   ${line}`));
   }
   return lines;
 }

@@ -6,6 +6,9 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { migrateConfig } from './migrate.js';
 import { ConfigSchema, type GatewayConfig } from './schema.js';
+import { CardConfigSchema } from '../drivers/card/config.js';
+import { FaceConfigSchema } from '../drivers/face/config.js';
+import { PanelConfigSchema } from '../drivers/panel/config.js';
 import { fromRoot } from '../vocabulary/paths.js';
 import { PATH_MARK } from '../vocabulary/path-option.js';
 import { ConfigError } from '../vocabulary/config-error.js';
@@ -112,6 +115,13 @@ export function parseConfig(text: string, file = '(config)', base = process.cwd(
   }
   const config = validateConfig(doc.toJS(), file, onNote);
   resolvePaths(ConfigSchema as unknown as SchemaNode, config as unknown as Record<string, unknown>, base);
+  // A reader's sections are free-form until merged (config/readers.ts): their paths resolve by the section's schema.
+  for (const reader of config.readers) {
+    for (const [name, schema] of [['card', CardConfigSchema], ['panel', PanelConfigSchema], ['face', FaceConfigSchema]] as const) {
+      const section = reader[name];
+      if (section) resolvePaths(schema as unknown as SchemaNode, section, base);
+    }
+  }
   return config;
 }
 

@@ -4,6 +4,7 @@
 // files that must exist and be private, and combinations that would put patient data at risk.
 import { accessSync, constants, statSync } from 'node:fs';
 import type { GatewayConfig } from '../config/schema.js';
+import { resolveReaders } from '../config/readers.js';
 import { loadTlsMaterial } from '../drivers/line/tls-files.js';
 import { ConfigError } from '../vocabulary/config-error.js';
 import { checkBrokerUrl } from './mqtt/broker-url.js';
@@ -23,6 +24,7 @@ export function startupProblems(config: GatewayConfig): string[] {
       else problems.push(error instanceof Error ? error.message : String(error));
     }
   };
+  problems.push(...resolveReaders(config).problems);
   if (config.mqtt.url) collect(() => checkBrokerUrl(config.mqtt));
   collect(() => checkBrokerFiles(config));
   if (config.status.enabled) collect(() => checkStatusConfig(config.status));
