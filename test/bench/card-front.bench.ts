@@ -85,7 +85,7 @@ export default async function bench(): Promise<BenchReport> {
   const toKey = summarise(msToKey);
   return {
     name,
-    method: `${n} generated fronts (seeds ${from}..${from + n - 1}), full damage, up to ${FRAMES} frames each (1920x1080 JPEG); key handed out by the reader's vote (two sizes agree; a one-digit era year never when a frame read two; any other disagreement outnumbered by 2: front-vote.ts); time = reader only (find, deskew, OCR, checks) per front until a key or ${FRAMES} frames`,
+    method: `${n} generated fronts (seeds ${from}..${from + n - 1}), full damage, up to ${FRAMES} frames each (1920x1080 JPEG); key handed out by the reader's vote (two sizes agree; a one-digit era year never when a frame read two; any other disagreement outnumbered by 2, by 1 when the rival only lost a digit: front-vote.ts); time = reader only (find, deskew, OCR, checks) per front until a key or ${FRAMES} frames`,
     figures: [
       { name: 'fronts fully in view', value: inView, unit: 'fronts' },
       { name: 'key exactly right (fully in view)', value: Number(((100 * right) / Math.max(1, inView)).toFixed(1)), unit: '%' },
