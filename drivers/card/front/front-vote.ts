@@ -106,6 +106,15 @@ export class FrontVote {
   }
 
   /**
+   * What another look at a frame already counted (read again at the other size) said: it feeds
+   * only the lost-digit rule (a digit it saw blocks the shorter number), never a count, so that
+   * a frame is counted once.
+   */
+  digitsSeen(evidence: FrontEvidence): void {
+    for (const [field, value] of numbersOf(evidence)) this.#numbers[field].add(value);
+  }
+
+  /**
    * A whole key read on a frame at `scale`, after that frame's evidence(). `mark` names the key
    * (an HMAC), `parts` are its parts as keyParts() writes them.
    */

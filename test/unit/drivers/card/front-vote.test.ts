@@ -46,7 +46,8 @@ async function readWith(frames: readonly Lines[]): Promise<Awaited<ReturnType<Ca
   const cv = await loadFrontOpenCv();
   const front = generateFrontFrames(cv, 21, 1, { damage: MILD });
   const ocr = scriptedOcr(frames);
-  const reader = new CardFrontReader(cv, ocr);
+  // One recorded text per frame: no second look at a frame (front-reader.ts), so frame N is script N.
+  const reader = new CardFrontReader(cv, ocr, { secondLook: false });
   const source = new ImagesFrontSource(frames.map(() => front.shots[0]!.jpeg));
   await source.open();
   try {
