@@ -12,6 +12,7 @@ import type { RgbImage } from './image.js';
 import { MatchSession, type FrameObservation, type MatchPolicy } from './match-session.js';
 import { decodeImage, loadOpenCv, padImage } from './opencv-image.js';
 import { roundScore } from './similarity.js';
+import { engineLane, type FairQueue } from './fair-queue.js';
 
 export interface CameraFaceMatcherOptions {
   readonly source: FrameSource;
@@ -21,6 +22,8 @@ export interface CameraFaceMatcherOptions {
   readonly detector: DetectorKind;
   readonly limits?: QualityLimits;
   readonly logger: Logger;
+  /** Several readers on one gateway: the engine's calls go through this reader's lane of the shared queue (fair-queue.ts). */
+  readonly share?: { readonly queue: FairQueue; readonly lane: string };
 }
 
 /** A second face counts when at least this share of the main face's width (people queueing far behind do not). */
@@ -77,7 +80,9 @@ export class CameraFaceMatcher implements FaceMatcher {
 
   async start(): Promise<void> {
     try {
-      this.#engine = await loadFaceEngine(this.#options.model ?? DEFAULT_FACE_MODEL);
+      const engine = await loadFaceEngine(this.#options.model ?? DEFAULT_FACE_MODEL);
+      const share = this.#options.share;
+      this.#engine = share ? engineLane(engine, share.queue, share.lane) : engine;
       await this.#options.source.open();
       this.#health = { ok: true, detail: `${this.#options.source.describe()}; ${this.#engine.version}` };
     } catch (error) {

@@ -10,6 +10,9 @@ import { SimFaceMatcher } from './sim/sim-face-matcher.js';
 import { V4l2Camera } from './v4l2-camera.js';
 import { DEFAULT_QUALITY_LIMITS } from './frame-quality.js';
 import { thresholdFor } from './model-thresholds.js';
+import type { FairQueue } from './fair-queue.js';
+
+export { FairQueue } from './fair-queue.js';
 
 export function matchPolicyOf(config: FaceConfig): MatchPolicy {
   return {
@@ -28,7 +31,8 @@ export function frameSourceOf(config: FaceConfig): FrameSource {
     : new V4l2Camera(config.device, config.captureWidth, config.captureHeight);
 }
 
-export function createFaceMatcher(config: FaceConfig, logger: Logger): FaceMatcher {
+/** `share`: several readers, one model: the engine's calls are queued fairly between them (fair-queue.ts). */
+export function createFaceMatcher(config: FaceConfig, logger: Logger, share?: { readonly queue: FairQueue; readonly lane: string }): FaceMatcher {
   switch (config.driver) {
     case 'sim':
       return new SimFaceMatcher(config.simDecisions, thresholdFor(config.model, config.threshold));
@@ -40,6 +44,7 @@ export function createFaceMatcher(config: FaceConfig, logger: Logger): FaceMatch
         detector: config.detector,
         limits: { ...DEFAULT_QUALITY_LIMITS, minFacePx: config.minFacePx },
         logger: logger.child({ component: 'face' }),
+        ...(share ? { share } : {}),
       });
   }
 }
