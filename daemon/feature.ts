@@ -8,7 +8,8 @@ import type { EventEmitter } from 'node:events';
 import type { MqttClient } from 'mqtt';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../vocabulary/log.js';
-import type { Devices } from './devices.js';
+import type { Devices, ReaderDevices } from './devices.js';
+import type { DeskSummary } from './desk/reader-desk.js';
 import type { CheckinEvent } from './flow/checkin-event.js';
 import type { ReaderState } from './flow/checkin-flow.js';
 import type { CardCheckRequest } from '../drivers/line/eligibility.js';
@@ -21,7 +22,7 @@ export interface GatewayEvents {
   /** A check-in was committed (before it is published). */
   checkin: [CheckinEvent];
   /** The reader moved to another state (the same states the retained state topic carries). */
-  'reader-state': [{ readonly state: ReaderState; readonly at: number }];
+  'reader-state': [{ readonly readerId: string; readonly state: ReaderState; readonly at: number }];
   /** A feature replaces the early warnings (certificate, disk, clock); the gateway republishes its status. */
   warnings: [readonly StatusWarning[]];
 }
@@ -40,9 +41,17 @@ export type CheckinRechecker = (eventId: string, request: CardCheckRequest) => P
 
 /** What the gateway knows right now; read-only, kept current by the gateway. */
 export interface GatewayState {
+  /** The first reader's state (the only reader's without `readers:`); ctx.readers has each. */
   readonly readerState: ReaderState;
   readonly lastCheckinAt: number | null;
   readonly warnings: readonly StatusWarning[];
+}
+
+/** One reader as a feature sees it (daemon/desk/reader-desk.ts). */
+export interface ReaderView {
+  readonly id: string;
+  readonly devices: ReaderDevices;
+  summary(): DeskSummary;
 }
 
 /** A feature's own part of /status: figures only, never patient data (invariant 6). */
@@ -53,7 +62,10 @@ export interface FeatureContext {
   readonly logger: Logger;
   readonly version: string;
   readonly startedAt: number;
+  /** The line, and the first reader's devices (the only reader's without `readers:`). */
   readonly devices: Devices;
+  /** Every reader of this gateway, in config order: its id, its own devices, its state and health now. */
+  readonly readers: readonly ReaderView[];
   readonly db: Database;
   readonly outbox: Outbox;
   readonly mqtt: MqttClient;

@@ -5,17 +5,15 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import type { GatewayConfig } from '../config/schema.js';
-import { createCardReader } from '../drivers/card/index.js';
-import type { CardSession } from '../drivers/card/card-reader.js';
-import { createFaceMatcher } from '../drivers/face/index.js';
-import { createReaderPanel } from '../drivers/panel/index.js';
+import { resolveReaders } from '../config/readers.js';
+import { FairQueue } from '../drivers/face/index.js';
 import { createEligibilityClient } from '../drivers/line/index.js';
 import type { Logger } from '../vocabulary/log.js';
-import { GatewayError } from '../vocabulary/result-codes.js';
 import type { Devices } from './devices.js';
-import type { CheckinEnricher, CheckinRechecker, FeatureContext, FeatureFactory, GatewayEvents, GatewayFeature, GatewayState, StatusSection } from './feature.js';
+import { ReaderDesk, type DeskSummary } from './desk/reader-desk.js';
+import type { CheckinEnricher, CheckinRechecker, FeatureContext, FeatureFactory, GatewayEvents, GatewayFeature, GatewayState, ReaderView, StatusSection } from './feature.js';
 import { buildCheckinEvent, lineWasDown, noRecheck, RECHECK_QUEUED, type CheckinEvent, type CheckinOutcome, type CheckinRecheck } from './flow/checkin-event.js';
-import { runCheckin, type ReaderState } from './flow/checkin-flow.js';
+import type { ReaderState } from './flow/checkin-flow.js';
 import { connectBroker, publishAsync } from './mqtt/connection.js';
 import { assertStartable } from './startup-checks.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
@@ -25,18 +23,13 @@ import { topicsFor, type Topics } from './mqtt/topics.js';
 import { Database } from './store/database.js';
 import { secureDataDir } from './store/file-modes.js';
 import { Outbox } from './store/outbox.js';
-import { FrontKeySource } from '../drivers/card/front/front-key-source.js';
 
 const PURGE_EVERY_MS = 15 * 60 * 1000;
 
 export class Gateway {
-  /** 照合番号B from pictures of the card front (card.front); null when no source is configured. */
-  readonly #front: FrontKeySource | null;
   readonly topics: Topics;
   readonly startedAt: number;
   #shutdown = new AbortController();
-  #current: Promise<unknown> | null = null;
-  #readerState: ReaderState = 'idle';
   #lastCheckinAt: number | null = null;
   #purgeTimer: NodeJS.Timeout | null = null;
   #features: GatewayFeature[] = [];
@@ -51,7 +44,9 @@ export class Gateway {
     readonly config: GatewayConfig,
     readonly logger: Logger,
     readonly version: string,
-    readonly devices: Devices,
+    /** One per reader, in config order (one, `readerId`, without `readers:`). */
+    readonly desks: readonly ReaderDesk[],
+    readonly line: Devices['line'],
     readonly db: Database,
     readonly outbox: Outbox,
     readonly mqtt: MqttClient,
@@ -61,7 +56,11 @@ export class Gateway {
   ) {
     this.startedAt = startedAt;
     this.topics = topicsFor(config.mqtt.baseTopic, config.gatewayId);
-    this.#front = config.card.front.source === 'none' ? null : new FrontKeySource(config.card.front);
+  }
+
+  /** The line and the first reader's devices (the only reader's without `readers:`). */
+  get devices(): Devices {
+    return { ...this.desks[0]!.devices, line: this.line };
   }
 
   /** Starts everything or nothing: a part that fails to start stops the ones already running. */
@@ -86,23 +85,24 @@ export class Gateway {
         logger.info({ broker: url, kind: broker.kind }, 'no mqtt.url configured: demo broker started on loopback (demo only)');
       }
 
-      const devices: Devices = {
-        card: createCardReader(config.card, logger.child({ driver: 'card' })),
-        face: createFaceMatcher(config.face, logger.child({ driver: 'face' })),
-        panel: createReaderPanel(config.panel, logger.child({ driver: 'panel' })),
-        line: createEligibilityClient(config.line, logger.child({ driver: 'line' })),
-      };
-      for (const device of [devices.line, devices.face, devices.panel, devices.card]) {
-        try {
-          await device.start();
-        } catch (error) {
-          // A dead camera must not close the front desk: the PIN path still works, and /status,
-          // doctor and the retained status topic show the camera as down.
-          if (!(device === devices.face && error instanceof GatewayError && error.code === 'CAMERA_DOWN')) throw error;
-          logger.error({ err: error.message }, 'camera not available: face match is off, patients are offered the PIN');
-        }
-        cleanups.push(() => device.stop());
-      }
+      const line = createEligibilityClient(config.line, logger.child({ driver: 'line' }));
+      await line.start();
+      cleanups.push(() => line.stop());
+      // Desks are made before the gateway (their devices start first, as before) and report to it
+      // once it exists: nothing they report before that can reach MQTT anyway.
+      let gateway: Gateway | null = null;
+      const shutdown = new AbortController();
+      const readers = resolveReaders(config).readers;
+      const several = config.readers.length > 0;
+      // One face model for every reader; its calls queued fairly between them (fair-queue.ts).
+      const faceQueue = several && config.face.driver === 'camera' ? new FairQueue() : null;
+      const desks = readers.map((reader) => new ReaderDesk(reader, {
+        flow: config.flow, line, logger, shutdown: shutdown.signal, faceQueue,
+        commit: (outcome, at, readerId) => gateway!.commitCheckin(outcome, at, readerId),
+        stateChanged: (readerId, state) => { if (gateway) gateway.#stateChanged(readerId, state); },
+        healthChanged: () => { if (gateway) void gateway.#publishStatus(); },
+      }, several));
+      for (const desk of desks) await desk.start(!several, (stop) => cleanups.push(stop));
 
       const topics = topicsFor(config.mqtt.baseTopic, config.gatewayId);
       // Fixed at connect for the whole run, so it cannot know when the gateway will vanish: its
@@ -117,8 +117,10 @@ export class Gateway {
         logger,
       });
       const publisher = new OutboxPublisher(mqtt, outbox, logger);
-      const gateway = new Gateway(config, logger, version, devices, db, outbox, mqtt, publisher, broker, startedAt);
-      cleanups.push(() => gateway.stop());
+      gateway = new Gateway(config, logger, version, desks, line, db, outbox, mqtt, publisher, broker, startedAt);
+      gateway.#shutdown = shutdown;
+      const started = gateway;
+      cleanups.push(() => started.stop());
       gateway.#wire();
       const context = gateway.#context();
       for (const factory of features) {
@@ -139,8 +141,14 @@ export class Gateway {
     return this.#features;
   }
 
+  /** The first reader's state (the only reader's without `readers:`). */
   get readerState(): ReaderState {
-    return this.#readerState;
+    return this.desks[0]!.state;
+  }
+
+  /** Every reader as status and features see it. */
+  readerSummaries(): DeskSummary[] {
+    return this.desks.map((desk) => desk.summary());
   }
 
   get lastCheckinAt(): number | null {
@@ -156,13 +164,15 @@ export class Gateway {
   #context(): FeatureContext {
     const gateway = this;
     const state: GatewayState = {
-      get readerState() { return gateway.#readerState; },
+      get readerState() { return gateway.readerState; },
       get lastCheckinAt() { return gateway.#lastCheckinAt; },
       get warnings() { return gateway.#warnings; },
     };
     return {
       config: this.config, logger: this.logger, version: this.version, startedAt: this.startedAt,
-      devices: this.devices, db: this.db, outbox: this.outbox, mqtt: this.mqtt, topics: this.topics,
+      devices: this.devices, readers: this.desks.map((desk): ReaderView => ({
+        id: desk.id, devices: desk.devices, summary: () => desk.summary(),
+      })), db: this.db, outbox: this.outbox, mqtt: this.mqtt, topics: this.topics,
       broker: { embedded: this.broker !== null, kind: this.broker?.kind ?? 'external', host: this.#brokerHost() },
       state, bus: this.bus,
       addCheckinEnricher: (enricher) => this.addCheckinEnricher(enricher),
@@ -197,77 +207,22 @@ export class Gateway {
       this.#warnings = warnings;
       void this.#publishStatus();
     });
-    const { card, panel } = this.devices;
     this.mqtt.on('connect', () => {
       void this.#publishStatus();
-      void this.#publishReaderState();
+      for (const desk of this.desks) void this.#publishReaderState(desk.id, desk.state);
     });
     this.publisher.start();
-    card.on('inserted', (session) => this.#onCard(session));
-    card.on('reader', ({ name, present }) => {
-      this.logger.info({ reader: name, present }, present ? 'card reader connected' : 'card reader disconnected');
-      this.#setState(present ? 'idle' : 'error');
-      void this.#publishStatus();
-    });
-    // The panel driver logs its own link changes; here they only move the reader's state.
-    panel.on('link', ({ up }) => {
-      if (!this.#current) this.#setState(up ? 'idle' : 'error');
-      void this.#publishStatus();
-    });
-    // A panel already down at start-up said so before this listener existed.
-    if (!panel.health().ok) this.#setState('error');
-    void panel.show({ kind: 'welcome' }).catch(() => {});
     this.#purgeTimer = setInterval(() => void this.#purge(), PURGE_EVERY_MS);
     this.#purgeTimer.unref();
     void this.#purge();
   }
 
-  #onCard(session: CardSession): void {
-    if (this.#current || this.#shutdown.signal.aborted) {
-      this.logger.warn('a card was placed while a check-in was running; ignored');
-      return;
-    }
-    this.#current = this.#checkin(session).finally(() => (this.#current = null));
-  }
-
-  async #checkin(session: CardSession): Promise<void> {
-    try {
-      await runCheckin(session, {
-        config: this.config.flow,
-        panel: this.devices.panel,
-        face: this.devices.face,
-        line: this.devices.line,
-        logger: this.logger,
-        shutdown: this.#shutdown.signal,
-        setState: (state) => this.#setState(state),
-        commit: (outcome, startedAt) => this.commitCheckin(outcome, startedAt),
-        ...(this.#front ? { front: this.#front } : {}),
-      });
-      await this.#awaitRemoval(session);
-    } catch (error) {
-      // Only the commit itself can land here (disk full, database gone): that is loud.
-      this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'check-in could not be stored');
-      this.#setState('error');
-      return;
-    }
-    this.#setState('idle');
-    await this.devices.panel.show({ kind: 'welcome' }).catch(() => {});
-  }
-
-  async #awaitRemoval(session: CardSession): Promise<void> {
-    if (session.removed.aborted) return;
-    const signal = AbortSignal.any([session.removed, this.#shutdown.signal, AbortSignal.timeout(this.config.flow.removalTimeoutMs)]);
-    // Stopping already: an aborted signal never fires 'abort' again, so waiting would hang the stop.
-    if (signal.aborted) return;
-    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-  }
-
   /** The one way a check-in becomes durable: committed to the outbox before anything else. */
-  async commitCheckin(outcome: CheckinOutcome, startedAt: number): Promise<CheckinEvent> {
+  async commitCheckin(outcome: CheckinOutcome, startedAt: number, readerId: string = this.desks[0]!.id): Promise<CheckinEvent> {
     let event = buildCheckinEvent(outcome, {
       eventId: randomUUID(),
       gatewayId: this.config.gatewayId,
-      readerId: this.config.readerId,
+      readerId,
       startedAt,
       now: Date.now(),
     });
@@ -304,23 +259,26 @@ export class Gateway {
     return () => (this.#enrichers = this.#enrichers.filter((e) => e !== enricher));
   }
 
-  #setState(state: ReaderState): void {
-    if (state === this.#readerState) return;
-    this.#readerState = state;
-    this.bus.emit('reader-state', { state, at: Date.now() });
-    void this.#publishReaderState();
+  #stateChanged(readerId: string, state: ReaderState): void {
+    this.bus.emit('reader-state', { readerId, state, at: Date.now() });
+    void this.#publishReaderState(readerId, state);
   }
 
-  async #publishReaderState(): Promise<void> {
+  async #publishReaderState(readerId: string, state: ReaderState): Promise<void> {
     if (!this.mqtt.connected) return;
-    const payload = readerStatePayload({ config: this.config, state: this.#readerState });
-    await publishAsync(this.mqtt, this.topics.readerState(this.config.readerId), JSON.stringify(payload), { qos: 1, retain: true }).catch(() => {});
+    const payload = readerStatePayload({ config: this.config, readerId, state });
+    await publishAsync(this.mqtt, this.topics.readerState(readerId), JSON.stringify(payload), { qos: 1, retain: true }).catch(() => {});
   }
 
   async #publishStatus(): Promise<void> {
     if (!this.mqtt.connected) return;
-    const payload = gatewayStatusPayload({ config: this.config, version: this.version, form: 'online', since: this.startedAt, devices: this.devices, warnings: this.#warnings });
+    const payload = gatewayStatusPayload({ config: this.config, version: this.version, form: 'online', since: this.startedAt, ...this.#statusDevices(), warnings: this.#warnings });
     await publishAsync(this.mqtt, this.topics.status, JSON.stringify(payload), { qos: 1, retain: true }).catch(() => {});
+  }
+
+  /** One reader: its devices with the line, as before. Several: the line, and each reader apart. */
+  #statusDevices(): { devices: Record<string, { health(): { ok: boolean; detail: string } }>; readers?: DeskSummary[] } {
+    return this.config.readers.length === 0 ? { devices: this.devices } : { devices: { line: this.line }, readers: this.readerSummaries() };
   }
 
   async #purge(): Promise<void> {
@@ -333,7 +291,7 @@ export class Gateway {
     if (this.#shutdown.signal.aborted) return;
     this.#shutdown.abort();
     if (this.#purgeTimer) clearInterval(this.#purgeTimer);
-    await this.#current?.catch(() => {});
+    await Promise.all(this.desks.map((desk) => desk.settle()));
     for (const feature of this.#features.reverse()) {
       await feature.stop().catch((error: unknown) => this.logger.warn({ feature: feature.name, err: String(error) }, 'a feature did not stop cleanly'));
     }
@@ -345,10 +303,8 @@ export class Gateway {
     // A broker that is down must not hold up the stop: give the goodbye two seconds.
     await Promise.race([this.mqtt.endAsync(), new Promise((r) => setTimeout(r, 2000).unref())]).catch(() => {});
     if (!this.mqtt.disconnected) await this.mqtt.endAsync(true).catch(() => {});
-    for (const device of [this.devices.card, this.devices.panel, this.devices.face, this.devices.line]) {
-      await device.stop().catch((error: unknown) => this.logger.warn({ err: String(error) }, 'a device did not stop cleanly'));
-    }
-    await this.#front?.close().catch(() => {});
+    for (const desk of this.desks) await desk.stop();
+    await this.line.stop().catch((error: unknown) => this.logger.warn({ err: String(error) }, 'a device did not stop cleanly'));
     await this.broker?.close();
     await this.db.close();
   }

@@ -30,6 +30,8 @@ export function gatewayStatusPayload(input: {
   /** When this run of the gateway started (ms since the epoch). */
   since: number;
   devices?: Record<string, HealthReporter>;
+  /** Several readers (`readers:`): each with its state and health; absent with one reader, as before. */
+  readers?: readonly ReaderHealth[];
   warnings?: readonly StatusWarning[];
 }) {
   return {
@@ -40,15 +42,25 @@ export function gatewayStatusPayload(input: {
     time: input.form === 'lastWill' ? null : new Date().toISOString(),
     since: new Date(input.since).toISOString(),
     devices: Object.fromEntries(Object.entries(input.devices ?? {}).map(([name, device]) => [name, device.health()])),
+    ...(input.readers ? { readers: input.readers.map(({ id, state, ok, down, devices }) => ({ id, state, ok, down, devices })) } : {}),
     warnings: (input.warnings ?? []).map(({ code, message, action }) => ({ code, message, action })),
   };
 }
 
-export function readerStatePayload(input: { config: GatewayConfig; state: ReaderState }) {
+/** A reader in the retained status: its state and device health, never patient data. */
+export interface ReaderHealth {
+  readonly id: string;
+  readonly state: ReaderState;
+  readonly ok: boolean;
+  readonly down: string | null;
+  readonly devices: Readonly<Record<string, { readonly ok: boolean; readonly detail: string }>>;
+}
+
+export function readerStatePayload(input: { config: GatewayConfig; readerId: string; state: ReaderState }) {
   return {
     schema: 'oqs.reader-state.v1' as const,
     gatewayId: input.config.gatewayId,
-    readerId: input.config.readerId,
+    readerId: input.readerId,
     state: input.state,
     time: new Date().toISOString(),
   };

@@ -61,7 +61,9 @@ export class OpsFeature implements GatewayFeature {
 
   #statusLine(ctx: FeatureContext): string {
     const warnings = ctx.state.warnings.length ? `; ${ctx.state.warnings.length} warning(s): ${ctx.state.warnings.map((w) => w.code).join(', ')}` : '';
-    return `running, reader ${ctx.config.readerId}${warnings}`;
+    const ids = ctx.config.readers.map((r) => r.id);
+    const readers = ids.length > 0 ? `${ids.length} reader(s) (${ids.join(', ')})` : `reader ${ctx.config.readerId}`;
+    return `running, ${readers}${warnings}`;
   }
 
   /** Null when the box can work; else why it cannot (the watchdog then stays silent). */
@@ -70,6 +72,7 @@ export class OpsFeature implements GatewayFeature {
     const limitS = ctx.config.ops.deviceUnhealthySeconds;
     if (limitS === 0) return null;
     const now = Date.now();
+    if (ctx.config.readers.length > 0) return this.#probeReaders(ctx, now, limitS);
     for (const name of LOCAL_DEVICES) {
       const health = ctx.devices[name].health();
       if (health.ok) {
@@ -81,6 +84,26 @@ export class OpsFeature implements GatewayFeature {
       if (now - since >= limitS * 1000) return `${name} unhealthy for ${Math.round((now - since) / 1000)} s: ${health.detail}`;
     }
     return null;
+  }
+
+  /**
+   * Several readers: a restart would cut every reader's check-in in progress to maybe revive one,
+   * so the ping is withheld only once EVERY reader has been unable to take a check-in that long.
+   */
+  #probeReaders(ctx: FeatureContext, now: number, limitS: number): string | null {
+    const down: string[] = [];
+    for (const reader of ctx.readers) {
+      const summary = reader.summary();
+      const key = `reader:${reader.id}`;
+      if (summary.ok) {
+        this.#unhealthySince.delete(key);
+        continue;
+      }
+      const since = this.#unhealthySince.get(key) ?? now;
+      this.#unhealthySince.set(key, since);
+      if (now - since >= limitS * 1000) down.push(`${reader.id} (${summary.down ?? 'down'})`);
+    }
+    return down.length > 0 && down.length === ctx.readers.length ? `every reader unable to take a check-in for ${limitS} s or more: ${down.join(', ')}` : null;
   }
 
   /** Public for `oqsgw doctor` and tests: recomputes warnings; logs and republishes on change. */

@@ -41,6 +41,10 @@ export function createMetrics(ctx: FeatureContext, host: () => HostFigures | nul
     collect() { for (const [name, device] of Object.entries(ctx.devices)) this.set({ device: name }, device.health().ok ? 1 : 0); },
   });
   new Gauge({
+    name: 'oqsgw_reader_up', help: '1 when the reader can take a check-in (card reader and panel up, started)', labelNames: ['reader'] as const, registers: [registry],
+    collect() { for (const reader of ctx.readers) this.set({ reader: reader.id }, reader.summary().ok ? 1 : 0); },
+  });
+  new Gauge({
     name: 'oqsgw_line_breaker_state', help: 'Circuit breaker of the eligibility line (1 on the current state)', labelNames: ['state'] as const, registers: [registry],
     collect() { const now = ctx.devices.line.health().breaker; for (const state of BREAKER_STATES) this.set({ state }, state === now ? 1 : 0); },
   });

@@ -10,17 +10,32 @@ export interface Readiness {
   readonly ready: boolean;
   /** Why not ready, one short sentence each; empty when ready. */
   readonly reasons: string[];
+  /** Several readers (`readers:`): each reader that cannot take a check-in now, and why, ready or not. */
+  readonly readersDown?: { readonly id: string; readonly why: string }[];
 }
 
+/**
+ * Ready = a check-in can be taken now. One reader: every device healthy and the reader out of its
+ * error state, as before. Several: the line up and at least one reader able to take a check-in;
+ * the readers that cannot are named in `readersDown` either way (docs/operations.md says why a
+ * hospital's entrance-2 being down does not make the whole box unready).
+ */
 export function readiness(ctx: FeatureContext, stopping: boolean): Readiness {
   const reasons: string[] = [];
   if (stopping) reasons.push('the gateway is stopping');
-  for (const [name, device] of Object.entries(ctx.devices)) {
-    const health = device.health();
-    if (!health.ok) reasons.push(`${name}: ${health.detail}`);
+  if (ctx.config.readers.length === 0) {
+    for (const [name, device] of Object.entries(ctx.devices)) {
+      const health = device.health();
+      if (!health.ok) reasons.push(`${name}: ${health.detail}`);
+    }
+    if (ctx.state.readerState === 'error') reasons.push('the reader is in its error state');
+    return { ready: reasons.length === 0, reasons };
   }
-  if (ctx.state.readerState === 'error') reasons.push('the reader is in its error state');
-  return { ready: reasons.length === 0, reasons };
+  const line = ctx.devices.line.health();
+  if (!line.ok) reasons.push(`line: ${line.detail}`);
+  const readersDown = ctx.readers.map((r) => r.summary()).filter((r) => !r.ok).map((r) => ({ id: r.id, why: r.down ?? 'down' }));
+  if (readersDown.length === ctx.readers.length) reasons.push(`no reader can take a check-in (${readersDown.map((r) => `${r.id}: ${r.why}`).join('; ')})`);
+  return { ready: reasons.length === 0, reasons, readersDown };
 }
 
 export interface StatusInputs {
@@ -49,8 +64,13 @@ export async function statusDocument({ ctx, line, host, certs, stopping }: Statu
     startedAt: new Date(ctx.startedAt).toISOString(),
     uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000),
     ready: readiness(ctx, stopping),
+    /** The first reader (the only one without `readers:`); `readers` has each. */
     reader: { state: ctx.state.readerState },
     devices,
+    readers: ctx.readers.map((r) => {
+      const { id, state, ok, down, devices: health, lastCheckinAt } = r.summary();
+      return { id, state, ok, down, devices: health, lastCheckinAt: lastCheckinAt === null ? null : new Date(lastCheckinAt).toISOString() };
+    }),
     line: {
       driver: ctx.config.line.driver,
       ok: lineHealth.ok,

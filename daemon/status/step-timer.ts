@@ -9,11 +9,13 @@ export const TIMED_STEPS = ['card', 'face', 'pin', 'consent', 'querying'] as con
 const TIMED = new Set<string>(TIMED_STEPS);
 
 export function watchSteps(bus: GatewayBus, observe: (step: string, seconds: number) => void): () => void {
-  let current: { state: string; since: number } | null = null;
-  const onState = ({ state, at }: { readonly state: string; readonly at: number }) => {
-    if (state === current?.state) return;
-    if (current && TIMED.has(current.state)) observe(current.state, (at - current.since) / 1000);
-    current = { state, since: at };
+  // Each reader's steps are timed apart: several readers' check-ins interleave on one bus.
+  const current = new Map<string, { state: string; since: number }>();
+  const onState = ({ readerId, state, at }: { readonly readerId: string; readonly state: string; readonly at: number }) => {
+    const last = current.get(readerId);
+    if (state === last?.state) return;
+    if (last && TIMED.has(last.state)) observe(last.state, (at - last.since) / 1000);
+    current.set(readerId, { state, since: at });
   };
   bus.on('reader-state', onState);
   return () => bus.off('reader-state', onState);

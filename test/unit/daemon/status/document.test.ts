@@ -20,6 +20,7 @@ function fakeGateway(health: Record<string, boolean>) {
     config, version: '9.9.9', startedAt: Date.now() - 5000,
     state: { readerState: 'idle', lastCheckinAt: null, warnings: [] },
     devices: { card: device('card'), face: device('face'), panel: device('panel'), line: device('line') },
+    readers: [],
     outbox: { depth: async () => 2 }, mqtt: { connected: true }, broker: { embedded: false, host: '127.0.0.1:1883' },
     bus: new EventEmitter<GatewayEvents>(),
     statusSections: async () => ({ ehrFiles: { folder: '/srv/oqs', faceResults: { queued: 1, lastError: null } } }),
@@ -77,7 +78,7 @@ t.test('step durations come from the reader states the gateway announces on its 
   let clock = 1000;
   const seen: [string, number][] = [];
   const stop = watchSteps(gateway.bus, (step, s) => seen.push([step, s]));
-  const send = (state: ReaderState) => gateway.bus.emit('reader-state', { state, at: clock });
+  const send = (state: ReaderState) => gateway.bus.emit('reader-state', { readerId: 'reader1', state, at: clock });
   send('idle');
   clock += 5000; send('card');
   clock += 800; send('face');
