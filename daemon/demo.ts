@@ -23,27 +23,37 @@ export interface Demo {
 }
 
 export function startDemo(gateway: Gateway, intervalSeconds: number, onCheckin: (event: CheckinEvent) => void): Demo {
-  const cards = simulated(gateway.devices.card);
-  if (!cards) throw new Error('the demo needs card.driver: sim');
-  const profiles = new Set(cards.profiles());
-  let busy = false;
+  // Every reader of the gateway with the simulated card (several with `readers:`): a trigger
+  // places the card on the next free reader in turn.
+  const desks = gateway.desks.map((desk) => ({ desk, cards: simulated(desk.devices.card), busy: false }))
+    .filter((d): d is { desk: typeof d.desk; cards: CardReader & SimulatedCards; busy: boolean } => d.cards !== null);
+  if (desks.length === 0) throw new Error('the demo needs card.driver: sim');
+  const profiles = new Set(desks[0]!.cards.profiles());
+  let next = 0;
   const timers = new Set<NodeJS.Timeout>();
 
   const trigger = (profileId?: string): boolean => {
-    if (busy || gateway.readerState !== 'idle') return false;
     if (profileId !== undefined && !profiles.has(profileId)) return false;
-    busy = true;
-    cards.insert(profileId);
-    return true;
+    for (let i = 0; i < desks.length; i++) {
+      const d = desks[(next + i) % desks.length]!;
+      if (d.busy || d.desk.state !== 'idle') continue;
+      next = (next + i + 1) % desks.length;
+      d.busy = true;
+      d.cards.insert(profileId);
+      return true;
+    }
+    return false;
   };
 
   gateway.bus.on('checkin', (event) => {
     onCheckin(event);
+    const d = desks.find((x) => x.desk.id === event.readerId);
+    if (!d) return;
     // The patient reads the screen, then takes the card back.
     const timer = setTimeout(() => {
       timers.delete(timer);
-      cards.remove();
-      busy = false;
+      d.cards.remove();
+      d.busy = false;
     }, 1500);
     timers.add(timer);
   });
