@@ -58,7 +58,8 @@ export async function statusDocument({ ctx, line, host, certs, stopping }: Statu
   return {
     schema: 'oqs.gateway-status.v1' as const,
     gatewayId: ctx.config.gatewayId,
-    readerId: ctx.config.readerId,
+    /** The first reader's (the only one without `readers:`); `readers` has each. */
+    readerId: ctx.readers[0]?.id ?? ctx.config.readerId,
     version: ctx.version,
     time: new Date().toISOString(),
     startedAt: new Date(ctx.startedAt).toISOString(),

@@ -109,7 +109,7 @@ export function registerStartCommands(program: Command): void {
         const broker = gateway.broker;
         const url = broker?.url ?? config.mqtt.url;
         const which = broker?.kind === 'mosquitto' ? 'mosquitto (MQTT 5) ' : broker?.kind === 'aedes' ? 'aedes (embedded, MQTT 3.1.1 only) ' : '';
-        console.log(`oqsgw demo ${version}: simulated reader "${config.readerId}", broker ${which}${url}`);
+        console.log(`oqsgw demo ${version}: simulated reader${gateway.desks.length > 1 ? 's' : ''} ${gateway.desks.map((d) => `"${d.id}"`).join(', ')}, broker ${which}${url}`);
         console.log(`  watch:   mosquitto_sub${broker?.protocolVersion === 5 ? ' -V mqttv5' : ''} -h 127.0.0.1 -p ${broker?.port ?? port} -t '${gateway.topics.base}/#' -v`);
         console.log(`  trigger: press Enter, or mosquitto_pub -h 127.0.0.1 -p ${gateway.broker?.port ?? port} -t '${gateway.topics.demoCheckin}' -m '{}'`);
         if (config.status.enabled) console.log(`  status:  curl http://${config.status.host}:${config.status.port}/status`);
