@@ -1,4 +1,4 @@
-// One gateway, four readers (issue 18), against a real mosquitto: cards placed on every working
+// One gateway, four readers (issue 18; one panel on a socat pty), against a real mosquitto: cards placed on every working
 // reader at the same moment all become check-ins, each carrying its own reader's id; each reader
 // has its retained state topic; a reader that could not start (its card reader refused its
 // config) and one whose panel goes down later do not stop the others; /status lists every
@@ -43,7 +43,8 @@ t.test('four readers on one gateway: simultaneous check-ins, a broken reader, pe
       { id: 'entrance-2', face: { simDecisions: ['mismatch'] }, panel: { simIdentity: 'pin' } },
       // Its card reader refuses to start (a test person the PKI does not hold): this reader is down from the start.
       { id: 'broken', card: { simProfiles: ['no-such-person'] } },
-      { id: 'entrance-4', card: { simProfiles: ['sato-hanako'] } },
+      // The panel simulator on a socat pty pair, driven over the serial protocol like a real panel.
+      { id: 'entrance-4', card: { simProfiles: ['sato-hanako'] }, panel: { driver: 'pty' } },
     ],
   });
   const gateway = await Gateway.start(config, silentLogger, 'test', FEATURES);
@@ -107,10 +108,11 @@ t.test('four readers on one gateway: simultaneous check-ins, a broken reader, pe
   t.same(checkins().slice(before).map((m) => m.body.readerId).sort(), ['entrance-1', 'entrance-4']);
 
   // Every reader down: not ready (503), every one named.
-  for (const id of ['entrance-1', 'entrance-4']) {
-    cards(id).remove();
-    (desk(id).devices.panel as SimReaderPanel).setLink(false);
-  }
+  cards('entrance-1').remove();
+  (desk('entrance-1').devices.panel as SimReaderPanel).setLink(false);
+  cards('entrance-4').remove();
+  // The pty panel's link goes down as a serial panel's does when its port goes away.
+  await desk('entrance-4').devices.panel.stop();
   await waitFor('all readers in error', () => gateway.desks.every((d) => d.state === 'error'));
   const none = await fetch(`http://127.0.0.1:${statusPort}/readyz`);
   const noneBody = await none.json() as { reasons: string[]; readersDown: unknown[] };
