@@ -14,7 +14,7 @@ import { ReaderDesk, type DeskSummary } from './desk/reader-desk.js';
 import type { CheckinEnricher, CheckinRechecker, FeatureContext, FeatureFactory, GatewayEvents, GatewayFeature, GatewayState, ReaderView, StatusSection } from './feature.js';
 import { buildCheckinEvent, lineWasDown, noRecheck, RECHECK_QUEUED, type CheckinEvent, type CheckinOutcome, type CheckinRecheck } from './flow/checkin-event.js';
 import type { ReaderState } from './flow/checkin-flow.js';
-import { connectBroker, publishAsync } from './mqtt/connection.js';
+import { brokerNode, brokerUrls, connectBroker, publishAsync } from './mqtt/connection.js';
 import { assertStartable } from './startup-checks.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
 import { OutboxPublisher } from './mqtt/outbox-publisher.js';
@@ -77,12 +77,12 @@ export class Gateway {
       const outbox = new Outbox(db);
 
       let broker: EmbeddedBroker | null = null;
-      let url = config.mqtt.url;
-      if (!url) {
+      let urls = brokerUrls(config.mqtt);
+      if (urls.length === 0) {
         broker = await startEmbeddedBroker(config.mqtt.embeddedPort, config.mqtt.embeddedBroker);
         cleanups.push(() => broker!.close());
-        url = broker.url;
-        logger.info({ broker: url, kind: broker.kind }, 'no mqtt.url configured: demo broker started on loopback (demo only)');
+        urls = [broker.url];
+        logger.info({ broker: broker.url, kind: broker.kind }, 'no mqtt.url configured: demo broker started on loopback (demo only)');
       }
 
       const line = createEligibilityClient(config.line, logger.child({ driver: 'line' }));
@@ -108,15 +108,28 @@ export class Gateway {
       // Fixed at connect for the whole run, so it cannot know when the gateway will vanish: its
       // `time` is null and `since` names the run (mqtt/payloads.ts, docs/mqtt.md).
       const lastWill = JSON.stringify(gatewayStatusPayload({ config, version, form: 'lastWill', since: startedAt }));
+      let publisher: OutboxPublisher | null = null;
       const mqtt = connectBroker({
-        url,
+        urls,
         clientId: `oqsgw-${config.gatewayId}`,
         protocolVersion: broker?.protocolVersion ?? 5,
         will: { topic: topics.status, payload: lastWill },
         config: config.mqtt,
         logger,
+        // The node lost may have acknowledged messages and died before its bridge (or cluster)
+        // passed them on: send what it took in the window before the loss again (eventId dedupe).
+        onFailover: ({ from, to, lostAt }) => {
+          const since = lostAt - config.mqtt.resendWindowSeconds * 1000;
+          void outbox.redeliverSince(since).then(
+            (n) => {
+              logger.warn({ from, to, resent: n, windowSeconds: config.mqtt.resendWindowSeconds }, 'broker node changed: resending what the lost node acknowledged before it went');
+              publisher?.drain();
+            },
+            (error: unknown) => logger.error({ err: String(error) }, 'could not mark messages for resending after a broker node change'),
+          );
+        },
       });
-      const publisher = new OutboxPublisher(mqtt, outbox, logger);
+      publisher = new OutboxPublisher(mqtt, outbox, logger);
       gateway = new Gateway(config, logger, version, desks, line, db, outbox, mqtt, publisher, broker, startedAt);
       gateway.#shutdown = shutdown;
       const started = gateway;
@@ -173,7 +186,7 @@ export class Gateway {
       devices: this.devices, readers: this.desks.map((desk): ReaderView => ({
         id: desk.id, devices: desk.devices, summary: () => desk.summary(),
       })), db: this.db, outbox: this.outbox, mqtt: this.mqtt, topics: this.topics,
-      broker: { embedded: this.broker !== null, kind: this.broker?.kind ?? 'external', host: this.#brokerHost() },
+      broker: { embedded: this.broker !== null, kind: this.broker?.kind ?? 'external', get host() { return gateway.#brokerHost(); } },
       state, bus: this.bus,
       addCheckinEnricher: (enricher) => this.addCheckinEnricher(enricher),
       addStatusSection: (name, section) => {
@@ -195,11 +208,11 @@ export class Gateway {
   /** host:port only: a URL may carry credentials (mqtt://user:pass@host). */
   #brokerHost(): string | null {
     if (this.broker) return `127.0.0.1:${this.broker.port}`;
-    try {
-      return new URL(this.config.mqtt.url).host;
-    } catch {
-      return null;
-    }
+    const urls = brokerUrls(this.config.mqtt);
+    // With several nodes, the one in use (or being tried): mqtt.js sets it from its server list.
+    const { hostname, port } = this.mqtt.options;
+    if (urls.length > 1 && hostname && port) return `${hostname}:${port}`;
+    return urls.length > 0 ? brokerNode(urls[0]!) : null;
   }
 
   #wire(): void {

@@ -7,7 +7,7 @@ import type { GatewayConfig } from '../config/schema.js';
 import { resolveReaders } from '../config/readers.js';
 import { loadTlsMaterial } from '../drivers/line/tls-files.js';
 import { ConfigError } from '../vocabulary/config-error.js';
-import { checkBrokerUrl } from './mqtt/broker-url.js';
+import { checkBrokerUrls } from './mqtt/broker-url.js';
 import { dataDirRefusal } from './store/file-modes.js';
 import { checkStatusConfig } from './status/server.js';
 
@@ -25,7 +25,7 @@ export function startupProblems(config: GatewayConfig): string[] {
     }
   };
   problems.push(...resolveReaders(config).problems);
-  if (config.mqtt.url) collect(() => checkBrokerUrl(config.mqtt));
+  collect(() => checkBrokerUrls(config.mqtt));
   collect(() => checkBrokerFiles(config));
   if (config.status.enabled) collect(() => checkStatusConfig(config.status));
   if (config.line.driver === 'https') {

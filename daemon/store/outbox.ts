@@ -62,6 +62,13 @@ export class Outbox {
     }
   }
 
+  /** Makes what was marked delivered at or after `sinceMs` pending again (a broker node that
+   * acknowledged it may have died before passing it on); returns how many. */
+  async redeliverSince(sinceMs: number): Promise<number> {
+    const result = await this.db.run('UPDATE outbox SET published_at = NULL WHERE published_at >= ?', [sinceMs]);
+    return result.changes;
+  }
+
   async depth(): Promise<number> {
     const row = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL');
     return row?.n ?? 0;

@@ -75,7 +75,7 @@ async function drainBench(): Promise<BenchReport> {
     await db.exec('COMMIT');
     const ehr = await counter(broker.url, topic);
     const client = connectBroker({
-      url: broker.url, clientId: 'oqsgw-bench', protocolVersion: 5, will: { topic: 'oqs/bench/status', payload: '{}' },
+      urls: [broker.url], clientId: 'oqsgw-bench', protocolVersion: 5, will: { topic: 'oqs/bench/status', payload: '{}' },
       config: testConfig(dir, { url: broker.url }).mqtt, logger: silentLogger,
     });
     await waitFor('bench client connected', () => client.connected, 10000);

@@ -15,7 +15,8 @@ export interface Mosquitto {
   readonly port: number;
   readonly url: string;
   readonly dir: string;
-  stop(): Promise<void>;
+  /** SIGTERM by default; SIGKILL: the node dies at once, without saving what it holds in memory. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   start(): Promise<void>;
 }
 
@@ -27,9 +28,10 @@ function accepting(port: number): Promise<boolean> {
   });
 }
 
-/** `extra` is appended to the config (TLS listeners, ACLs ...); persistence keeps sessions across restarts. */
-export async function startMosquitto(extra = ''): Promise<Mosquitto> {
-  const port = await freePort();
+/** `extra` is appended to the config (TLS listeners, ACLs ...); persistence keeps sessions across restarts.
+ * `chosenPort`: a port picked before (two nodes bridged to each other must know each other's). */
+export async function startMosquitto(extra = '', chosenPort?: number): Promise<Mosquitto> {
+  const port = chosenPort ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'oqs-mosquitto-'));
   // Started as root, mosquitto drops to its own user: it must be able to write its session
   // store here, or persistent sessions silently vanish across a restart.
@@ -54,12 +56,12 @@ export async function startMosquitto(extra = ''): Promise<Mosquitto> {
     await Promise.race([waitFor('mosquitto to accept connections', () => accepting(port), 10000), exited]);
     exited.catch(() => {});
   };
-  const stop = async () => {
+  const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
     const c = child;
-    if (!c || c.exitCode !== null) return;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       c.once('exit', () => resolve());
-      c.kill('SIGTERM');
+      c.kill(signal);
     });
     child = null;
   };
@@ -74,8 +76,8 @@ export async function startMosquitto(extra = ''): Promise<Mosquitto> {
     url: `mqtt://127.0.0.1:${port}`,
     dir,
     start,
-    stop: async () => {
-      await stop();
+    stop: async (signal) => {
+      await stop(signal);
     },
   };
 }

@@ -8,7 +8,7 @@ import type { GatewayConfig } from '../../../config/schema.js';
 import { describeCheckin } from '../../demo-summary.js';
 import type { Gateway } from '../../gateway.js';
 import { createLogger } from '../../../vocabulary/log.js';
-import { BrokerConfigError } from '../../mqtt/broker-url.js';
+import { BrokerConfigError, brokerNode, brokerUrls } from '../../mqtt/broker-url.js';
 import { startupProblems } from '../../startup-checks.js';
 import { fromRoot, packageRoot } from '../../../vocabulary/paths.js';
 
@@ -107,7 +107,7 @@ export function registerStartCommands(program: Command): void {
       await run(config, (gateway) => {
         const demo = startDemo(gateway, interval, (event) => console.log(describeCheckin(event)));
         const broker = gateway.broker;
-        const url = broker?.url ?? config.mqtt.url;
+        const url = broker?.url ?? brokerUrls(config.mqtt).map(brokerNode).join(", ");
         const which = broker?.kind === 'mosquitto' ? 'mosquitto (MQTT 5) ' : broker?.kind === 'aedes' ? 'aedes (embedded, MQTT 3.1.1 only) ' : '';
         console.log(`oqsgw demo ${version}: simulated reader${gateway.desks.length > 1 ? 's' : ''} ${gateway.desks.map((d) => `"${d.id}"`).join(', ')}, broker ${which}${url}`);
         console.log(`  watch:   mosquitto_sub${broker?.protocolVersion === 5 ? ' -V mqttv5' : ''} -h 127.0.0.1 -p ${broker?.port ?? port} -t '${gateway.topics.base}/#' -v`);

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, resolve } from 'node:path';
 import mqtt, { type IClientOptions } from 'mqtt';
 import type { GatewayConfig } from '../../../config/schema.js';
-import { checkBrokerUrl } from '../../mqtt/connection.js';
+import { brokerNode, brokerUrls, checkBrokerUrls } from '../../mqtt/broker-url.js';
 import { topicsFor } from '../../mqtt/topics.js';
 import { dataDirRefusal, looseDataFiles } from '../../store/file-modes.js';
 import { clockSync, diskFigures, type ClockSync } from '../host.js';
@@ -12,12 +12,24 @@ import { clockWarnings, diskWarning } from '../warnings.js';
 import { errorText, fail, ok, warn, type CheckResult } from './result.js';
 
 export async function checkBroker(config: GatewayConfig, timeoutMs = 5000): Promise<CheckResult> {
-  if (!config.mqtt.url) return warn('broker', 'no mqtt.url: the embedded demo broker would be used', "set mqtt.url to the clinic's broker (mqtts://host:8883)");
+  const urls = brokerUrls(config.mqtt);
+  if (urls.length === 0) return warn('broker', 'no mqtt.url: the embedded demo broker would be used', "set mqtt.url to the clinic's broker (mqtts://host:8883)");
   try {
-    checkBrokerUrl(config.mqtt);
+    checkBrokerUrls(config.mqtt);
   } catch (error) {
-    return fail('broker', errorText(error), 'fix mqtt.url as the message says');
+    return fail('broker', errorText(error), `fix ${config.mqtt.urls.length > 0 ? 'mqtt.urls' : 'mqtt.url'} as the message says`);
   }
+  if (urls.length === 1) return checkBrokerNode(config, urls[0]!, timeoutMs);
+  // Several nodes (mqtt.urls): each is probed; one down is a warning while another works (the
+  // gateway fails over), all down a failure.
+  const results = await Promise.all(urls.map((url) => checkBrokerNode(config, url, timeoutMs)));
+  const detail = results.map((r, i) => `node ${i + 1} ${r.level === 'OK' ? 'OK' : r.level}: ${r.detail}`).join('; ');
+  const down = results.filter((r) => r.level !== 'OK');
+  if (down.length === 0) return ok('broker', detail);
+  return (down.length === results.length ? fail : warn)('broker', detail, down[0]!.fix ?? 'check the broker nodes');
+}
+
+async function checkBrokerNode(config: GatewayConfig, url: string, timeoutMs: number): Promise<CheckResult> {
   const read = (file: string) => (file ? readFileSync(file) : undefined);
   let options: IClientOptions;
   try {
@@ -40,7 +52,7 @@ export async function checkBroker(config: GatewayConfig, timeoutMs = 5000): Prom
   const requestTopics = [`${topics.base}/inquiries`, `${topics.base}/batches`, `${topics.base}/patients/link`];
   const probeTopic = `${topics.base}/replies/oqsgw-doctor`;
   const probe = { schema: 'oqs.doctor.v1', gatewayId: config.gatewayId, time: new Date().toISOString(), probeId: randomUUID() };
-  const client = mqtt.connect(config.mqtt.url, options);
+  const client = mqtt.connect(url, options);
   client.on('error', () => {}); // reported through the promise below
   const started = Date.now();
   let step = 'connect';
@@ -61,11 +73,11 @@ export async function checkBroker(config: GatewayConfig, timeoutMs = 5000): Prom
           .catch((e: unknown) => { clearTimeout(timer); rej(e instanceof Error ? e : new Error(String(e))); });
       });
     });
-    return ok('broker', `${new URL(config.mqtt.url).host}: connected, request topics subscribed, a probe published on ${probeTopic} (${Date.now() - started} ms)`);
+    return ok('broker', `${brokerNode(url)}: connected, request topics subscribed, a probe published on ${probeTopic} (${Date.now() - started} ms)`);
   } catch (error) {
     const text = errorText(error);
     const acl = /not authori[sz]ed|refused the subscription/i.test(text);
-    return fail('broker', `${new URL(config.mqtt.url).host}: ${step}: ${text}`, acl
+    return fail('broker', `${brokerNode(url)}: ${step}: ${text}`, acl
       ? `the broker's ACL does not let this user act as the gateway: it must read ${requestTopics.join(', ')} and write ${topics.base}/replies/# (systemd/mosquitto/oqs-gateway.acl)`
       : 'check the broker runs (systemctl status mosquitto), mqtt.url, credentials and ACLs');
   } finally {

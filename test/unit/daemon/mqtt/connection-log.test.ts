@@ -11,8 +11,8 @@ t.test('a refused broker: 5 failed attempts, 3 warnings (1, 2, 4)', async (t) =>
   const logger = createLogger('info', new Writable({ write(chunk: Buffer, _e, done) { lines.push(chunk.toString()); done(); } }));
   const port = await freePort();
   const client = connectBroker({
-    url: `mqtt://127.0.0.1:${port}`, clientId: 'refused', protocolVersion: 5, will: { topic: 'x/status', payload: '{}' },
-    config: { url: `mqtt://127.0.0.1:${port}`, username: '', password: '', ca: '', cert: '', key: '' } as never, logger,
+    urls: [`mqtt://127.0.0.1:${port}`], clientId: 'refused', protocolVersion: 5, will: { topic: 'x/status', payload: '{}' },
+    config: { url: `mqtt://127.0.0.1:${port}`, urls: [], username: '', password: '', ca: '', cert: '', key: '', failbackSeconds: 0 } as never, logger,
     reconnectPeriodMs: 50, // the back-off is counted in attempts, not seconds: no need to wait 2 s each
   });
   t.teardown(() => client.end(true));

@@ -81,3 +81,19 @@ t.test('migrations run once: reopening keeps the schema version', async (t) => {
   t.equal(mode?.journal_mode, 'wal');
   await db2.close();
 });
+
+t.test('redeliverSince: what was delivered from that time on is pending again, older deliveries stay done', async (t) => {
+  const db = await Database.open(file());
+  t.teardown(() => db.close());
+  let now = 1_000;
+  const outbox = new Outbox(db, () => now);
+  for (const id of ['old', 'edge', 'new', 'never']) await outbox.commit(id, 't/checkins', { id });
+  await outbox.markPublished('old');
+  now = 5_000;
+  await outbox.markPublished('edge');
+  now = 9_000;
+  await outbox.markPublished('new');
+  t.equal(await outbox.redeliverSince(5_000), 2, 'two delivered at or after 5,000');
+  t.same((await outbox.pending(10)).map((m) => m.eventId), ['edge', 'new', 'never'], 'oldest first, the undelivered one too');
+  t.equal(await outbox.redeliverSince(5_000), 0, 'nothing more to reopen');
+});
