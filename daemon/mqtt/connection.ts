@@ -20,8 +20,9 @@ export interface ConnectionOptions {
   readonly logger: Logger;
   /** Wait between reconnect attempts; mqtt.reconnectMilliseconds unless given. */
   readonly reconnectPeriodMs?: number;
-  /** Called (before the client's own 'connect' listeners) when a connection comes up on another
-   * node than the one whose connection was lost, with the time of that loss. */
+  /** Called (from the first 'connect' listener) when a connection comes up on another node than
+   * the one whose connection was lost, with the time of that loss. Not after a failback (the node
+   * left is up). */
   readonly onFailover?: (event: FailoverEvent) => void;
 }
 
@@ -133,7 +134,8 @@ export function connectBroker(options: ConnectionOptions): MqttClient {
     scheduleNext();
   });
   client.on('end', stopTimers);
-  // A broker that refuses us is retried; the log backs off (1st, 2nd, 4th, 8th ... failure) so a
+  // A node that refuses us (no listener, or a CONNACK refusal, which mqtt.js alone would not retry)
+  // is retried in the round like one that is down; the log backs off (1st, 2nd, 4th, 8th ... failure) so a
   // long outage is a handful of lines, each with the count so far.
   client.on('error', (error) => {
     failures += 1;

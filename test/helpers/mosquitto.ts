@@ -50,6 +50,11 @@ export async function startMosquitto(extra = '', chosenPort?: number): Promise<M
   let child: ChildProcess | null = null;
   const start = async () => {
     child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // A test file ended by its time-out skips its teardown: the broker must not outlive it.
+    const orphan = child;
+    const reap = () => orphan.kill('SIGKILL');
+    process.once('exit', reap);
+    orphan.once('exit', () => process.off('exit', reap));
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<never>((_, reject) => child!.once('exit', (code) => reject(new Error(`mosquitto exited (${code}): ${stderr}`))));
