@@ -217,6 +217,20 @@ t.test('doctor', async (t) => {
     t.same(seen.filter((m) => !m.topic.endsWith('/replies/oqsgw-doctor')), [], 'and the only thing doctor publishes');
   });
 
+  t.test('broker with mqtt.urls (issue 18): each node probed; one down is a warning naming it, all down a failure', async (t) => {
+    const down = `mqtt://127.0.0.1:${await freePort()}`;
+    const both = await checkBroker(parse({ mqtt: { urls: [broker.url, broker.url.replace('127.0.0.1', 'localhost')] } }));
+    t.equal(both.level, 'OK', both.detail);
+    t.match(both.detail, /^node 1 OK: 127\.0\.0\.1:\d+: connected.*; node 2 OK: localhost:\d+: connected/);
+    const one = await checkBroker(parse({ mqtt: { urls: [down, broker.url] } }), 2000);
+    t.equal(one.level, 'WARN', 'the gateway fails over: a warning');
+    t.match(one.detail, new RegExp(`^node 1 FAIL: ${down.slice('mqtt://'.length).replace(/\./g, '\\.')}: connect: .*; node 2 OK: `));
+    t.equal((await checkBroker(parse({ mqtt: { urls: [down, `mqtt://127.0.0.1:${await freePort()}`] } }), 2000)).level, 'FAIL', 'no node answers');
+    const both2 = await checkBroker(parse({ mqtt: { url: broker.url, urls: [broker.url] } }));
+    t.equal(both2.level, 'FAIL');
+    t.match(both2.detail, /mqtt\.url and mqtt\.urls are both set/);
+  });
+
   t.test('runDoctor reports every check in order', async (t) => {
     const results = await runDoctor(parse({ ...healthy(broker.url, join(scratch, 'data')), panel: { driver: 'serial', path: '/nonexistent/tty' } }));
     t.same(results.map((r) => r.check), ['card', 'camera', 'face match', 'panel', 'line', 'broker', 'disk', 'clock']);
