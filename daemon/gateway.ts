@@ -109,6 +109,12 @@ export class Gateway {
       // `time` is null and `since` names the run (mqtt/payloads.ts, docs/mqtt.md).
       const lastWill = JSON.stringify(gatewayStatusPayload({ config, version, form: 'lastWill', since: startedAt }));
       let publisher: OutboxPublisher | null = null;
+      // With several nodes (mqtt.urls) the node used is remembered, so a gateway restarted while
+      // its node is down knows it changed nodes; its last acknowledgement says when that node was
+      // last known up. One node (or the demo's broker): as before, nothing to remember.
+      const severalNodes = urls.length > 1;
+      const lastNode = severalNodes ? await outbox.lastBrokerNode() : null;
+      const previous = lastNode ? { node: lastNode, lostAt: (await outbox.lastDeliveredAt()) ?? Date.now() } : null;
       const mqtt = connectBroker({
         urls,
         clientId: `oqsgw-${config.gatewayId}`,
@@ -128,6 +134,11 @@ export class Gateway {
             (error: unknown) => logger.error({ err: String(error) }, 'could not mark messages for resending after a broker node change'),
           );
         },
+        previous,
+        ...(severalNodes ? {
+          onConnected: (node: string) => void outbox.rememberBrokerNode(node)
+            .catch((error: unknown) => logger.warn({ err: String(error) }, 'could not remember the broker node')),
+        } : {}),
       });
       publisher = new OutboxPublisher(mqtt, outbox, logger);
       gateway = new Gateway(config, logger, version, desks, line, db, outbox, mqtt, publisher, broker, startedAt);

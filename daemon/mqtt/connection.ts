@@ -24,6 +24,11 @@ export interface ConnectionOptions {
    * the one whose connection was lost, with the time of that loss. Not after a failback (the node
    * left is up). */
   readonly onFailover?: (event: FailoverEvent) => void;
+  /** The node the previous run of the gateway used and when it was last known up (its last
+   * acknowledgement): a first connection to another node is reported as a failover from it. */
+  readonly previous?: { readonly node: string; readonly lostAt: number } | null;
+  /** Called on every connection with the node (host:port), e.g. to remember it across restarts. */
+  readonly onConnected?: (node: string) => void;
 }
 
 export interface FailoverEvent {
@@ -69,7 +74,8 @@ export function connectBroker(options: ConnectionOptions): MqttClient {
   let failedInRow = 0; // attempts since the last connection, for the back-off
   let wasConnected = false;
   let failures = 0; // errors since the last connection, for the log's own back-off
-  let lost: { node: number; at: number } | null = null; // the last connection lost, until the next one
+  // The last connection lost, until the next one; at start, the node of the previous run.
+  let lost: { node: string; at: number } | null = options.previous ? { node: options.previous.node, at: options.previous.lostAt } : null;
   let timer: NodeJS.Timeout | null = null;
   let failback: NodeJS.Timeout | null = null;
   let failingBack = false;
@@ -104,7 +110,8 @@ export function connectBroker(options: ConnectionOptions): MqttClient {
   client.on('connect', () => {
     const now = nodes[attempt]!;
     logger.info({ broker: now.node, ...(nodes.length > 1 ? { node: attempt + 1, of: nodes.length } : {}), ...(failures > 0 ? { failedAttempts: failures } : {}) }, 'broker connected');
-    if (lost && lost.node !== attempt) options.onFailover?.({ from: nodes[lost.node]!.node, to: now.node, lostAt: lost.at });
+    if (lost && lost.node !== now.node) options.onFailover?.({ from: lost.node, to: now.node, lostAt: lost.at });
+    options.onConnected?.(now.node);
     wasConnected = true;
     failures = 0;
     failedInRow = 0;
@@ -126,7 +133,7 @@ export function connectBroker(options: ConnectionOptions): MqttClient {
         attempt = nodes.length - 1;
         failingBack = false;
       } else {
-        lost = { node: attempt, at: Date.now() };
+        lost = { node: nodes[attempt]!.node, at: Date.now() };
       }
     }
     wasConnected = false;

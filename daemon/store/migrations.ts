@@ -77,4 +77,7 @@ export const MIGRATIONS: readonly string[] = [
   // 6: the asynchronous 一括照会 of a batch (ehr.asyncBatches): the reception number and which
   // patient each result index is, so a restart goes on fetching the same reception.
   'ALTER TABLE ehr_batches ADD COLUMN reception TEXT',
+  // 7: the broker node (host:port) the gateway last connected to (issue 18, mqtt.urls): a gateway
+  // restarted while its node is down connects to another and must know that it changed nodes.
+  'CREATE TABLE broker_node (id INTEGER PRIMARY KEY CHECK (id = 1), node TEXT NOT NULL, connected_at INTEGER NOT NULL)',
 ];

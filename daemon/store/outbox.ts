@@ -69,6 +69,25 @@ export class Outbox {
     return result.changes;
   }
 
+  /** When the broker last acknowledged a message (null: never): after a restart, the last moment
+   * the node used before is known to have been up. */
+  async lastDeliveredAt(): Promise<number | null> {
+    const row = await this.db.get<{ at: number | null }>('SELECT MAX(published_at) AS at FROM outbox');
+    return row?.at ?? null;
+  }
+
+  /** The broker node this gateway last connected to, kept across restarts. */
+  async lastBrokerNode(): Promise<string | null> {
+    const row = await this.db.get<{ node: string }>('SELECT node FROM broker_node WHERE id = 1');
+    return row?.node ?? null;
+  }
+
+  async rememberBrokerNode(node: string): Promise<void> {
+    await this.db.run('INSERT INTO broker_node (id, node, connected_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET node = excluded.node, connected_at = excluded.connected_at', [
+      node, this.now(),
+    ]);
+  }
+
   async depth(): Promise<number> {
     const row = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL');
     return row?.n ?? 0;
