@@ -182,7 +182,7 @@ async function faceRss(): Promise<BenchReport> {
   const port = await freePort();
   const file = join(dir, 'config.yaml');
   writeFileSync(file, stringify({
-    gatewayId: 'benchrss', dataDir: join(dir, 'data'), status: { enabled: false }, logLevel: 'warn',
+    gatewayId: 'benchrss', dataDir: join(dir, 'data'), status: { enabled: false }, logLevel: process.env.READERS_BENCH_DEBUG ? 'info' : 'warn',
     card: { driver: 'sim', pkiDir: fromRoot('var/pki'), simProfiles: PEOPLE },
     face: { driver: 'camera', source: 'files', simFrames: [sampleFile(1), sampleFile(2)], simFrameIntervalMs: 100 },
     panel: { driver: 'sim', simIdentity: 'face' }, line: { driver: 'sim' },
@@ -207,6 +207,7 @@ async function faceRss(): Promise<BenchReport> {
     client.on('message', (topic, payload) => {
       if (topic !== `${base}/checkins`) return;
       done++;
+      if (process.env.READERS_BENCH_DEBUG) process.stderr.write(`${payload.toString().slice(0, 1500)}\n`);
       const e = JSON.parse(payload.toString()) as { method: string | null; face?: Record<string, unknown> | null; result: { code: string } };
       const key = `${e.result.code} by ${e.method ?? 'none'}, face step ${e.face ? JSON.stringify(e.face).slice(0, 60) : 'none'}`;
       methods.set(key, (methods.get(key) ?? 0) + 1);
@@ -222,6 +223,7 @@ async function faceRss(): Promise<BenchReport> {
       await waitFor(`${READERS} check-ins`, () => done >= before + READERS, 180_000, 100).catch((e: Error) => { throw new Error(`${e.message}\n${out.slice(-3000)}`); });
       await new Promise((r) => setTimeout(r, 1500));
     }
+    if (process.env.READERS_BENCH_DEBUG) process.stderr.write(out.slice(-4000));
     const rss = procStatus(pid, 'VmRSS');
     const hwm = procStatus(pid, 'VmHWM');
     return {
