@@ -228,7 +228,7 @@ async function faceRss(): Promise<BenchReport> {
     const hwm = procStatus(pid, 'VmHWM');
     return {
       name: 'readers: RSS of one gateway with 4 readers and the face model loaded',
-      method: `oqsgw demo (compiled, ${Object.entries(unitEnv).map(([k, v]) => `${k}=${v}`).join(' ')} as in the systemd unit) with 4 readers (sim card with the chip photo, sim panel) sharing one face engine (face.driver camera, model fused, frames from files); ${READERS * PER_READER} check-ins, four at once, twice (${[...methods].map(([k, v]) => `${k} x${v}`).join(', ')}); /proc/<pid>/status of the daemon. Load average: ${load()}`,
+      method: `oqsgw demo (compiled, ${Object.entries(unitEnv).map(([k, v]) => `${k}=${v}`).join(' ')} as in the systemd unit) with 4 readers (sim card with the chip photo, sim panel) sharing one face engine (face.driver camera, model fused, frames from files); ${READERS * PER_READER} check-ins, four at once, twice (${[...methods].map(([k, v]) => `${k} x${v}`).join(', ')}); /proc/<pid>/status of the daemon. The test PKI's chip photos hold no face the engine finds, so each check-in falls back to the PIN: the model is loaded, not matching. Load average: ${load()}`,
       figures: [
         { name: 'RSS after start-up (model loaded, no check-in yet)', value: rssIdle, unit: 'MiB' },
         { name: 'RSS after the check-ins', value: rss, unit: 'MiB' },
