@@ -79,12 +79,19 @@ export function connectBroker(options: ConnectionOptions): MqttClient {
   let timer: NodeJS.Timeout | null = null;
   let failback: NodeJS.Timeout | null = null;
   let failingBack = false;
+  let connectedNode: string | null = null; // the node of the last connection this run
   const tryNode = (index: number) => {
     attempt = index;
     if (nodes.length > 1) {
       client._reconnectCount = index;
       // mqtt.js's TLS builder keeps the first node's server name for SNI and the certificate check.
       delete client.options.servername;
+      // A node we used before in this run may still hold our session from then: present, so
+      // mqtt.js would not subscribe again, but without what we subscribed since (and with a queue
+      // of messages we got on the other node meanwhile). Moving to another node starts a new
+      // session there (Clean Start; still persistent from then on); messages not yet acknowledged
+      // go out again all the same (mqtt.js replays its outgoing store on every connect).
+      client.options.clean = connectedNode !== null && nodes[index]!.node !== connectedNode;
     }
   };
   tryNode(0);
@@ -112,6 +119,7 @@ export function connectBroker(options: ConnectionOptions): MqttClient {
     logger.info({ broker: now.node, ...(nodes.length > 1 ? { node: attempt + 1, of: nodes.length } : {}), ...(failures > 0 ? { failedAttempts: failures } : {}) }, 'broker connected');
     if (lost && lost.node !== now.node) options.onFailover?.({ from: lost.node, to: now.node, lostAt: lost.at });
     options.onConnected?.(now.node);
+    connectedNode = now.node;
     wasConnected = true;
     failures = 0;
     failedInRow = 0;

@@ -4,6 +4,7 @@
 // the failover reported (from, to, when the connection was lost). Logs name the node by
 // host:port, never with the user name or password.
 import { Writable } from 'node:stream';
+import mqtt from 'mqtt';
 import t from 'tap';
 import { connectBroker, type FailoverEvent } from '../../../../daemon/mqtt/connection.js';
 import type { MqttConfig } from '../../../../daemon/mqtt/config.js';
@@ -56,9 +57,22 @@ t.test('node A down at first, then back (failback), then killed (failover)', { t
   t.match(lines.filter((l) => l.msg === 'broker connected').at(-1), { broker: a, node: 1, of: 2 }, 'the log names node A (1 of 2)');
   t.same(failovers, [], 'a failback is not a failover (node B is up and passes on what it took)');
 
+  // A subscription made on node A (as the gateway's request topics are) ...
+  const requests: string[] = [];
+  client.on('message', (topic) => requests.push(topic));
+  await client.subscribeAsync('x/requests', { qos: 1 });
   const killedAt = Date.now();
   await nodeA.stop('SIGKILL');
   await waitFor('on node B after node A was killed', () => nodeNow() === nodeB.port, 20_000);
+  // ... is made again on node B, which has no session of ours (mqtt.js resubscribes on a new session).
+  // Node B still holds the session of the start (before the subscription): present, but stale.
+  const requester = await mqtt.connectAsync(nodeB.url, { clientId: 'failover-requester', protocolVersion: 5 });
+  t.teardown(() => requester.endAsync(true));
+  await waitFor('a request published on node B reaches the client', async () => {
+    await requester.publishAsync('x/requests', '{}', { qos: 1 });
+    return requests.length > 0;
+  }, 20_000);
+  t.pass('the subscription follows the client to node B');
   t.equal(failovers.length, 1, 'one failover');
   t.match(failovers[0], { from: a, to: b }, 'from node A to node B');
   t.ok(failovers[0]!.lostAt >= killedAt, 'with the time the connection to node A was lost');
