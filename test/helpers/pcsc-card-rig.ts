@@ -9,7 +9,8 @@ import { VpcdHost, type ApduCard } from '../../drivers/card/sim/vpcd-host.js';
 import { startPcscStack, type PcscStack } from './pcsc-daemon.js';
 import { faceKeyOf } from './card-fixtures.js';
 
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** `promise`, or a rejection naming `what` after `ms`: a test waits on hardware, never for ever. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,

@@ -10,19 +10,13 @@ import { silentLogger } from '../../../../vocabulary/log.js';
 import type { CardSession } from '../../../../drivers/card/card-reader.js';
 import { PcscCardReader } from '../../../../drivers/card/pcsc/pcsc-card-reader.js';
 import { directSession, virtualCard } from '../../../helpers/card-fixtures.js';
+import { within } from '../../../helpers/pcsc-card-rig.js';
 import { pcscUnavailable } from '../../../helpers/pcsc-daemon.js';
 import { startReaderRig } from '../../../helpers/reader-rig.js';
 
 const PEOPLE = ['yamada-taro', 'sato-hanako', 'ito-sakura', 'watanabe-mei'];
 const digest = (der: Buffer) => createHash('sha256').update(der).digest('hex');
 
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms); }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 t.test('four virtual readers, each with its own card', { skip: pcscUnavailable() ?? false }, async (t) => {
   // Each person's certificate as the card holds it, read in process (no PC/SC).
